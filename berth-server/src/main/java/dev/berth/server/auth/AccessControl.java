@@ -1,7 +1,6 @@
 package dev.berth.server.auth;
 
 import dev.berth.oci.Scope;
-import dev.berth.server.http.Exchange;
 
 /**
  * Decides whether a request may do what it asks. {@link #require} throws a RegistryException
@@ -10,24 +9,24 @@ import dev.berth.server.http.Exchange;
 public interface AccessControl {
 
   /** {@code GET /v2/}: is the caller authenticated (or is anonymous access fine)? */
-  void requireBase(Exchange ex);
+  void requireBase(Caller ex);
 
   /** Throws unless every action of the scope is allowed. */
-  void require(Exchange ex, Scope scope);
+  void require(Caller ex, Scope scope);
 
   /** Whether every action of the scope is allowed (no exception, no audit of a denial). */
-  boolean allows(Exchange ex, Scope scope);
+  boolean allows(Caller ex, Scope scope);
 
   /** {@code --auth none}: everything is allowed. For throwaway local use only. */
   AccessControl NONE = new AccessControl() {
     @Override
-    public void requireBase(Exchange ex) {}
+    public void requireBase(Caller ex) {}
 
     @Override
-    public void require(Exchange ex, Scope scope) {}
+    public void require(Caller ex, Scope scope) {}
 
     @Override
-    public boolean allows(Exchange ex, Scope scope) {
+    public boolean allows(Caller ex, Scope scope) {
       return true;
     }
   };

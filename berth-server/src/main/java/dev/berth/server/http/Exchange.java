@@ -21,7 +21,7 @@ import org.eclipse.jetty.util.Fields;
  * threads, so blocking is cheap). Handlers set status and headers here and either write a body
  * or leave it empty; they never build error responses: they throw {@link RegistryException}.
  */
-public final class Exchange {
+public final class Exchange implements dev.berth.server.auth.Caller {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private final Request request;
@@ -44,6 +44,7 @@ public final class Exchange {
     return response;
   }
 
+  @Override
   public String requestId() {
     return requestId;
   }
@@ -56,6 +57,7 @@ public final class Exchange {
     return "HEAD".equals(request.getMethod());
   }
 
+  @Override
   public String header(String name) {
     return request.getHeaders().get(name);
   }
@@ -67,6 +69,11 @@ public final class Exchange {
   /** The declared Content-Length, or -1. */
   public long contentLength() {
     return request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+  }
+
+  /** The request body as the registry services read it. */
+  public dev.berth.server.registry.RequestBody body() {
+    return this::readBody;
   }
 
   public String query(String name) {
@@ -81,6 +88,7 @@ public final class Exchange {
     return query.get(name) != null;
   }
 
+  @Override
   public String remoteAddress() {
     return Request.getRemoteAddr(request);
   }
@@ -145,7 +153,7 @@ public final class Exchange {
    * Reads the request body chunk by chunk, without copying, handing each buffer to {@code sink}.
    * Returns the number of bytes read.
    */
-  public long readBody(ChunkSink sink) throws IOException {
+  public long readBody(dev.berth.server.registry.RequestBody.Sink sink) throws IOException {
     long total = 0;
     while (true) {
       Content.Chunk chunk = request.read();
@@ -194,12 +202,6 @@ public final class Exchange {
       }
     });
     return out.toByteArray();
-  }
-
-  /** Receives request body buffers. */
-  @FunctionalInterface
-  public interface ChunkSink {
-    void accept(ByteBuffer buffer) throws IOException;
   }
 
   @FunctionalInterface

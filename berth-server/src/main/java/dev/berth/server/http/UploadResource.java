@@ -44,7 +44,7 @@ public final class UploadResource {
       Digest d = Digest.parse(digest);
       UploadRecord u = uploads.start(repo);
       try {
-        u = uploads.append(u, ex, null);
+        u = uploads.append(u, ex.body(), null);
       } catch (RuntimeException | IOException e) {
         uploads.cancel(u);
         throw e;
@@ -97,7 +97,7 @@ public final class UploadResource {
         access.require(ex, Scope.repository(repo.value(), Scope.PULL, Scope.PUSH));
         UploadRecord u = uploads.get(repo, route.reference());
         Long start = contentRangeStart(ex.header("Content-Range"));
-        u = uploads.append(u, ex, start);
+        u = uploads.append(u, ex.body(), start);
         accepted(ex, u);
       }
       case "PUT" -> {
@@ -112,7 +112,7 @@ public final class UploadResource {
         Digest d = Digest.parse(digest);
         Long start = contentRangeStart(ex.header("Content-Range"));
         if (ex.contentLength() != 0 || start != null) {
-          u = uploads.append(u, ex, start);
+          u = uploads.append(u, ex.body(), start);
         }
         uploads.finish(u, d);
         created(ex, repo, d);

@@ -5,7 +5,6 @@ import dev.berth.oci.RepositoryName;
 import dev.berth.oci.error.ErrorCode;
 import dev.berth.oci.error.ErrorDetail;
 import dev.berth.oci.error.RegistryException;
-import dev.berth.server.http.Exchange;
 import dev.berth.server.meta.MetadataStore;
 import dev.berth.server.meta.UploadRecord;
 import dev.berth.storage.ObjectWriter;
@@ -93,7 +92,7 @@ public final class UploadService {
    * Appends the request body to the session. {@code start}, when the client sent a Content-Range,
    * must equal the bytes stored so far; otherwise 416 with the current Range.
    */
-  public UploadRecord append(UploadRecord u, Exchange ex, Long start) throws IOException {
+  public UploadRecord append(UploadRecord u, RequestBody body, Long start) throws IOException {
     ReentrantLock lock = locks.computeIfAbsent(u.id(), k -> new ReentrantLock());
     lock.lock();
     try {
@@ -112,7 +111,7 @@ public final class UploadService {
       long before = u.size();
       try (ObjectWriter w = driver.writer(BlobStore.uploadPath(u.id()), before)) {
         try {
-          ex.readBody(b -> {
+          body.forEach(b -> {
             int pos = b.position();
             hs.md.update(b);
             b.position(pos);
