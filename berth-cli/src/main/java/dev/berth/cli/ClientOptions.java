@@ -34,8 +34,11 @@ final class ClientOptions {
       converter = SizeConverter.class)
   long chunkSize;
 
+  /** The environment the client reads (credentials, DOCKER_CONFIG, PATH for helpers); tests replace it. */
+  static volatile Map<String, String> environment = System.getenv();
+
   static Map<String, String> env() {
-    return System.getenv();
+    return environment;
   }
 
   RegistryClient client() {
