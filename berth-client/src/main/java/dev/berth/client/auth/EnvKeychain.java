@@ -9,8 +9,8 @@ import java.util.Optional;
  * Credentials from the environment, for CI jobs that should not write a config file:
  * {@code BERTH_REGISTRY_USER} and {@code BERTH_REGISTRY_PASSWORD}, applied to the registries listed
  * in {@code BERTH_REGISTRY} (comma-separated {@code host[:port]}; {@code docker.io} for Docker
- * Hub). When {@code BERTH_REGISTRY} is unset they apply to every registry that asks for
- * credentials; set it so that a job's secret goes only where it belongs.
+ * Hub). Without {@code BERTH_REGISTRY} they are not used at all: a job's secret must never reach
+ * another registry (say Docker Hub, when a base image is pulled from there).
  */
 public final class EnvKeychain implements Keychain {
   public static final String USER = "BERTH_REGISTRY_USER";
@@ -29,7 +29,8 @@ public final class EnvKeychain implements Keychain {
     String password = env.get(PASSWORD);
     if (user == null || user.isEmpty() || password == null) return Optional.empty();
     String only = env.get(REGISTRY);
-    if (only != null && !only.isBlank()) {
+    if (only == null || only.isBlank()) return Optional.empty();
+    {
       String want = DockerConfig.normalizeKey(registry);
       boolean match = Arrays.stream(only.split(","))
           .map(String::trim).filter(s -> !s.isEmpty())
@@ -37,6 +38,6 @@ public final class EnvKeychain implements Keychain {
       if (!match) return Optional.empty();
     }
     return Optional.of(Credential.basic(user, password, "environment " + USER + "/" + PASSWORD
-        + (only == null ? "" : " (" + REGISTRY.toLowerCase(Locale.ROOT) + "=" + only + ")")));
+        + " (" + REGISTRY.toLowerCase(Locale.ROOT) + "=" + only + ")"));
   }
 }

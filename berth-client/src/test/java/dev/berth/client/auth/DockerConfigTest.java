@@ -66,4 +66,10 @@ class DockerConfigTest {
     assertThat(k.resolve("b.example.com:5000")).map(Credential::username).contains("ci");
     assertThat(k.resolve("c.example.com")).isEmpty();
   }
+
+  @Test
+  void envCredentials_withoutBerthRegistry_goNowhere() {
+    Map<String, String> env = Map.of("BERTH_REGISTRY_USER", "ci", "BERTH_REGISTRY_PASSWORD", "tok", "DOCKER_CONFIG", "/nonexistent");
+    assertThat(Keychains.defaults(env).resolve("registry-1.docker.io")).isEmpty();
+  }
 }
