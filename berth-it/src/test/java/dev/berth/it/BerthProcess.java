@@ -3,6 +3,7 @@ package dev.berth.it;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -42,7 +43,12 @@ final class BerthProcess implements RegistryProcess {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> argv = List.of(java.toString(), "-jar", jar().toString(),
         "serve", "--listen", "127.0.0.1:0", "--data", dataDir.toString(), "--auth", "none");
-    ServerProcess p = ServerProcess.start("berth", argv, Map.of(), dataDir.getParent(), logFile);
+    Map<String, String> env = new HashMap<>();
+    // berth reads BERTH_* settings from the environment: none from the developer's shell may leak in
+    System.getenv().keySet().stream().filter(k -> k.startsWith("BERTH_")).forEach(k -> env.put(k, null));
+    // every request in the server log, so a failing test shows what the client sent and got
+    env.put("BERTH_ACCESS_LOG", "DEBUG");
+    ServerProcess p = ServerProcess.start("berth", argv, env, dataDir.getParent(), logFile);
     try {
       Matcher m = p.awaitLine(LISTENING, Duration.ofSeconds(60));
       String host = "127.0.0.1:" + m.group(1);
