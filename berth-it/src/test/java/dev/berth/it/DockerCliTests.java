@@ -166,6 +166,14 @@ abstract class DockerCliTests extends RegistryTestBase {
     }
   }
 
+  @Test
+  void pullingATagThatWasNeverPushedSaysManifestUnknown() {
+    Command.Result pull = engine.docker("pull", host() + "/hoge/fuga/never-pushed:1").run().assertFailure();
+    // docker prints the registry's error code and message: the user must see what is missing
+    assertThat(pull.stderr()).as(pull.describe()).containsIgnoringCase("manifest unknown");
+    assertThat(pull.stderr()).contains("never-pushed");
+  }
+
   // --- helpers ---------------------------------------------------------------------------------
 
   private record Pushed(String tag, String digest, long size) {}

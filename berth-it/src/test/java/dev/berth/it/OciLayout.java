@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -217,12 +216,5 @@ final class OciLayout {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** For failure messages: descriptor list as digest=size. */
-  static Map<String, Long> sizes(List<Descriptor> ds) {
-    Map<String, Long> m = new LinkedHashMap<>();
-    ds.forEach(d -> m.put(d.digest(), d.size()));
-    return m;
   }
 }

@@ -1,6 +1,5 @@
 package dev.berth.it;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,20 +104,5 @@ final class TarReader {
     }
     String s = string(b, off, len).trim();
     return s.isEmpty() ? 0 : Long.parseLong(s, 8);
-  }
-
-  /** For tests: content of a small entry as UTF-8. */
-  static String text(Map<String, byte[]> entries, String name) {
-    byte[] b = entries.get(name);
-    if (b == null) {
-      throw new AssertionError("no entry " + name + " in the tar; entries: " + entries.keySet());
-    }
-    return new String(b, StandardCharsets.UTF_8);
-  }
-
-  static byte[] readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    in.transferTo(out);
-    return out.toByteArray();
   }
 }
