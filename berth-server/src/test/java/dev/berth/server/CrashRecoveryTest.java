@@ -50,12 +50,12 @@ class CrashRecoveryTest {
         "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), CrashRecoveryTest.class.getName(), data.toString())
         .redirectErrorStream(true).start();
     int port;
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line;
-    while ((line = r.readLine()) != null && !line.startsWith("PORT ")) { /* skip logs */ }
+    while ((line = out.readLine()) != null && !line.startsWith("PORT ")) { /* skip logs */ }
     assertThat(line).as("server did not print its port").isNotNull();
     port = Integer.parseInt(line.substring(5).trim());
-    drain(r);
+    drain(out);
     URI base = URI.create("http://127.0.0.1:" + port);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     Map<String, String> ackedManifests = new ConcurrentHashMap<>(); // repo:tag -> digest
