@@ -25,6 +25,7 @@ import java.util.stream.Stream;
  */
 final class OciLayout {
   static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
+  static final String INDEX_TYPE = "application/vnd.oci.image.index.v1+json";
   static final String CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
   static final String LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar";
   static final String REF_NAME = "org.opencontainers.image.ref.name";
@@ -51,6 +52,7 @@ final class OciLayout {
     private final Path dir;
     private final List<Descriptor> layers = new ArrayList<>();
     private final Map<String, String> labels = new TreeMap<>();
+    private String architecture = "amd64";
 
     Builder(Path dir) {
       this.dir = dir;
@@ -77,11 +79,23 @@ final class OciLayout {
       return this;
     }
 
+    Builder architecture(String architecture) {
+      this.architecture = architecture;
+      return this;
+    }
+
     /** Writes config, manifest and index.json (with {@code tag} as the ref name). */
     Image build(String tag) {
+      Image image = buildManifest(tag);
+      writeIndexJson(dir, tag, image.manifest());
+      return image;
+    }
+
+    /** Writes config and manifest blobs only; index.json is left to {@link OciLayout#index}. */
+    Image buildManifest(String tag) {
       ObjectNode config = RegistryHttp.JSON.createObjectNode();
       config.put("created", "2024-01-01T00:00:00Z");
-      config.put("architecture", "amd64");
+      config.put("architecture", architecture);
       config.put("os", "linux");
       ObjectNode cfg = config.putObject("config");
       cfg.putArray("Cmd").add("/app/run.sh");
@@ -102,19 +116,45 @@ final class OciLayout {
       manifest.putObject("annotations").put("dev.berth.it.written-by", "berth-it");
       byte[] manifestBytes = bytes(manifest);
       Descriptor manifestDesc = writeBlob(dir, MANIFEST_TYPE, out -> out.write(manifestBytes));
-
-      ObjectNode index = RegistryHttp.JSON.createObjectNode();
-      index.put("schemaVersion", 2);
-      index.put("mediaType", "application/vnd.oci.image.index.v1+json");
-      ObjectNode entry = descriptorJson(manifestDesc);
-      entry.putObject("annotations").put(REF_NAME, tag);
-      index.putArray("manifests").add(entry);
-      try {
-        Files.write(dir.resolve("index.json"), bytes(index));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
       return new Image(dir, tag, manifestDesc, manifestBytes, configDesc, List.copyOf(layers));
+    }
+  }
+
+  /** A multi-platform image: an image index blob over per-platform manifests, tagged in index.json. */
+  record MultiPlatform(Path dir, String tag, Descriptor index, byte[] indexBytes, List<Image> images) {}
+
+  /**
+   * Writes an image index over {@code images} (all built with {@link Builder#buildManifest} in
+   * {@code dir}, each for linux on its architecture) and tags it {@code tag} in index.json.
+   */
+  static MultiPlatform index(Path dir, String tag, Map<String, Image> imagesByArchitecture) {
+    ObjectNode index = RegistryHttp.JSON.createObjectNode();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", INDEX_TYPE);
+    ArrayNode manifests = index.putArray("manifests");
+    imagesByArchitecture.forEach((arch, image) -> {
+      ObjectNode d = descriptorJson(image.manifest());
+      d.putObject("platform").put("architecture", arch).put("os", "linux");
+      manifests.add(d);
+    });
+    byte[] indexBytes = bytes(index);
+    Descriptor indexDesc = writeBlob(dir, INDEX_TYPE, out -> out.write(indexBytes));
+    writeIndexJson(dir, tag, indexDesc);
+    return new MultiPlatform(dir, tag, indexDesc, indexBytes, List.copyOf(imagesByArchitecture.values()));
+  }
+
+  /** index.json with one entry, {@code target} named {@code tag}. */
+  private static void writeIndexJson(Path dir, String tag, Descriptor target) {
+    ObjectNode index = RegistryHttp.JSON.createObjectNode();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", INDEX_TYPE);
+    ObjectNode entry = descriptorJson(target);
+    entry.putObject("annotations").put(REF_NAME, tag);
+    index.putArray("manifests").add(entry);
+    try {
+      Files.write(dir.resolve("index.json"), bytes(index));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -129,6 +130,43 @@ abstract class SkopeoTests extends RegistryTestBase {
     assertThat(kept.get("Digest").asText()).isEqualTo(two.manifest().digest());
     assertThat(texts(json(skopeo.ok("list-tags", "--tls-verify=false", "docker://" + repo)).get("Tags")))
         .containsExactly("keep");
+  }
+
+  @Test
+  void multiPlatformIndexRoundTripsWithAll() {
+    Path dir = work.resolve("multi");
+    Map<String, OciLayout.Image> images = new LinkedHashMap<>();
+    for (String arch : List.of("amd64", "arm64")) {
+      images.put(arch, new OciLayout.Builder(dir)
+          .architecture(arch)
+          .layer(tar -> tar.directory("app").file("app/arch.txt", 0644, (arch + "\n").getBytes(StandardCharsets.UTF_8)))
+          .layer(tar -> tar.file("app/shared.txt", 0644, "same layer on every platform\n".getBytes(StandardCharsets.UTF_8)))
+          .label("dev.berth.it.arch", arch)
+          .buildManifest("1"));
+    }
+    OciLayout.MultiPlatform multi = OciLayout.index(dir, "1", images);
+    String remote = "docker://" + host() + "/a/b/multi:1";
+
+    skopeo.ok("copy", "--all", "--preserve-digests", "--dest-tls-verify=false", "oci:" + dir + ":1", remote);
+
+    // the tag resolves to the index, served byte for byte
+    RegistryHttp.Response served = new RegistryHttp(host()).manifest("a/b/multi", "1").assertStatus(200, "GET index a/b/multi:1");
+    assertThat(served.dockerContentDigest()).isEqualTo(multi.index().digest());
+    assertThat(served.contentType()).isEqualTo(OciLayout.INDEX_TYPE);
+    assertThat(served.body()).isEqualTo(multi.indexBytes());
+    // a client asking for one platform gets that platform's image (skopeo reports the index digest)
+    JsonNode arm = json(skopeo.ok("inspect", "--tls-verify=false", "--override-arch", "arm64", "--override-os", "linux", remote));
+    assertThat(arm.get("Digest").asText()).isEqualTo(multi.index().digest());
+    assertThat(arm.get("Architecture").asText()).isEqualTo("arm64");
+    assertThat(arm.get("Labels").get("dev.berth.it.arch").asText()).isEqualTo("arm64");
+    assertThat(texts(arm.get("Layers"))).containsExactlyElementsOf(
+        images.get("arm64").layers().stream().map(OciLayout.Descriptor::digest).toList());
+
+    Path back = work.resolve("multi-back");
+    skopeo.ok("copy", "--all", "--preserve-digests", "--src-tls-verify=false", "--dest-oci-accept-uncompressed-layers",
+        remote, "oci:" + back + ":1");
+    assertThat(OciLayout.manifestDigest(back, "1")).isEqualTo(multi.index().digest());
+    assertThat(OciLayout.verifiedBlobs(back)).isEqualTo(OciLayout.verifiedBlobs(dir));
   }
 
   /** A small image whose config differs by a label, so that each variant has its own manifest. */
