@@ -167,6 +167,34 @@ abstract class DockerCliTests extends RegistryTestBase {
   }
 
   @Test
+  void pushingAnotherImageToATagMovesItAndTheOldDigestStaysPullable() throws IOException {
+    String repo = "hoge/fuga/moving";
+    String remote = host() + "/" + repo + ":latest";
+    Pushed[] pushes = new Pushed[2];
+    String[] ids = new String[2];
+    for (int i = 0; i < 2; i++) {
+      Path ctx = engine.workDir("move");
+      Files.writeString(ctx.resolve("version.txt"), "version " + (i + 1) + " on " + target().id() + "\n");
+      Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY version.txt /version.txt\n");
+      String local = "berth-it/moving-" + target().id() + ":" + (i + 1);
+      build(local, ctx);
+      ids[i] = imageId(local);
+      tag(local, remote);
+      pushes[i] = pushed(engine.dockerOk("push", remote), "latest");
+    }
+    assertThat(pushes[1].digest()).isNotEqualTo(pushes[0].digest());
+    assertManifestServedAsPushed(repo, "latest", pushes[1]);
+
+    engine.dockerOk("rmi", "berth-it/moving-" + target().id() + ":1", "berth-it/moving-" + target().id() + ":2", remote);
+    engine.dockerOk("pull", remote);
+    assertThat(imageId(remote)).as("latest now is the second image").isEqualTo(ids[1]);
+    String old = host() + "/" + repo + "@" + pushes[0].digest();
+    createdImages.add(old);
+    engine.dockerOk("pull", old);
+    assertThat(imageId(old)).as("the first image is still there by digest").isEqualTo(ids[0]);
+  }
+
+  @Test
   void pullingATagThatWasNeverPushedSaysManifestUnknown() {
     Command.Result pull = engine.docker("pull", host() + "/hoge/fuga/never-pushed:1").run().assertFailure();
     // docker prints the registry's error code and message: the user must see what is missing
