@@ -1,0 +1,25 @@
+package dev.berth.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "berth",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+        "A container image registry (OCI Distribution / Docker Registry v2) with its own daemonless client and CI doctor.",
+        "",
+        "Start a registry on 127.0.0.1:5000 with data in ./berth-data:",
+        "  berth serve",
+        "Any client works against it: docker, podman, buildah, skopeo, containerd, Jib.",
+    },
+    subcommands = {ServeCommand.class, VersionCommand.class, picocli.CommandLine.HelpCommand.class},
+    footer = {"", "Run 'berth COMMAND --help' for a command's options. Docs: the README and the docs/ folder."})
+public final class BerthCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,75 @@
+package dev.berth.cli;
+
+import dev.berth.server.BerthServer;
+import dev.berth.server.ServerConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Run the registry: OCI Distribution 1.1 / Docker Registry HTTP API v2.",
+        "",
+        "Settings come from, highest precedence first: these flags, BERTH_* environment variables",
+        "(BERTH_LISTEN, BERTH_DATA, BERTH_STORAGE_DRIVER, BERTH_UPLOADS_EXPIRY, BERTH_CACHE_MANIFESTS,",
+        "BERTH_STORAGE_FILESYSTEM_ROOT, …), the config file, defaults. The config file has key = value lines:",
+        "  listen = 127.0.0.1:5000",
+        "  data = /var/lib/berth",
+        "  storage.driver = filesystem",
+        "  storage.filesystem.root = /var/lib/berth/storage",
+        "  uploads.expiry = 24h",
+        "  cache.manifests = 64MiB",
+        "An unknown key or a bad value stops the server with a message naming the key.",
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on (default 127.0.0.1:5000; port 0 picks a free one).")
+  String listen;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default ./berth-data).")
+  Path data;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Config file of key = value lines (also BERTH_CONFIG).")
+  Path config;
+
+  @Option(names = "--auth", paramLabel = "MODE", description = "Authentication: none. (Access control with users and tokens is not built yet.)")
+  String auth;
+
+  @Override
+  public Integer call() throws Exception {
+    ServeSettings s = new ServeSettings();
+    Path cfg = config != null ? config : System.getenv("BERTH_CONFIG") != null ? Path.of(System.getenv("BERTH_CONFIG")) : null;
+    if (cfg != null) s.loadFile(cfg);
+    s.loadEnv(System.getenv());
+    if (listen != null) s.set("listen", listen, "--listen");
+    if (data != null) s.set("data", data.toString(), "--data");
+    if (auth != null) s.set("auth", auth, "--auth");
+    ServerConfig c = s.resolve();
+    BerthServer server;
+    try {
+      server = BerthServer.start(c);
+    } catch (java.io.IOException e) {
+      Throwable root = e;
+      while (root.getCause() != null) root = root.getCause();
+      if (root instanceof java.net.BindException) {
+        throw new UserError("cannot listen on " + c.host() + ":" + c.port() + ": " + root.getMessage()
+            + " (another process has the port? choose another with --listen HOST:PORT)", 1);
+      }
+      throw new UserError("cannot start: " + e.getMessage(), 1);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.close();
+      } catch (Exception e) {
+        System.err.println("berth: error while stopping: " + e);
+      }
+    }, "berth-shutdown"));
+    System.out.println("berth: listening on " + server.baseUri() + " (data: " + c.dataDir() + ", storage: " + c.storageDriver() + ", metadata: sqlite)");
+    System.out.println("berth: WARNING: authentication is OFF (--auth none): anyone who can reach this port can push, pull and delete. Use it only on a private machine.");
+    System.out.flush();
+    server.join();
+    return 0;
+  }
+}
