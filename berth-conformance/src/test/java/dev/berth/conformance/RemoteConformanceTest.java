@@ -16,10 +16,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *     [-Dberth.conformance.user=ci -Dberth.conformance.password=...] \
  *     [-Dberth.conformance.name="my registry"] [-Dberth.conformance.namespace=conformance] \
  *     [-Dberth.conformance.capabilities=REFERRERS,DELETE,...|all] [-Dberth.conformance.berth=true]
+ *     [-Dberth.conformance.lacks=TAG_ORDER,...]
  * </pre>
  *
  * Without {@code capabilities} nothing optional is declared: each optional behaviour is observed,
- * and what the registry lacks shows up as a skip that says what was seen.
+ * and what the registry lacks shows up as a skip that says what was seen. Behaviours the spec
+ * requires ({@link Capability#requiredBySpec()}) fail when missing, unless listed in {@code lacks}.
  */
 @DisplayName("remote registry (-Dberth.conformance.url)")
 @EnabledIfSystemProperty(named = "berth.conformance.url", matches = ".+",
@@ -41,6 +43,11 @@ class RemoteConformanceTest implements ConformanceSuite {
       for (Capability c : Capability.values()) if (c != Capability.BERTH_EXTENSIONS) b.declares(c);
     } else if (!caps.isEmpty()) {
       Arrays.stream(caps.split("[,\\s]+")).map(s -> Capability.valueOf(s.toUpperCase(Locale.ROOT))).forEach(b::declares);
+    }
+    String lacks = System.getProperty("berth.conformance.lacks", "").trim();
+    if (!lacks.isEmpty()) {
+      Arrays.stream(lacks.split("[,\\s]+")).map(s -> Capability.valueOf(s.toUpperCase(Locale.ROOT)))
+          .forEach(c -> b.lacks(c, "listed as lacking " + c.description() + " (-Dberth.conformance.lacks)"));
     }
     if (Boolean.getBoolean("berth.conformance.berth")) b.declares(Capability.BERTH_EXTENSIONS);
     else b.lacks(Capability.BERTH_EXTENSIONS, "the target is not declared to be berth (-Dberth.conformance.berth=true)");
