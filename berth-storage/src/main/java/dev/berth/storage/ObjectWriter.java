@@ -3,12 +3,16 @@ package dev.berth.storage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * Writes one object. Not thread-safe. {@link #commit()} makes everything written durable and
  * visible; {@link #cancel()} throws it away (and, for an appending writer, everything stored at
- * the path); {@link #close()} without commit releases resources and keeps only what was
- * committed before.
+ * the path; a new writer leaves a previous object at the path untouched); {@link #close()}
+ * without commit releases resources and keeps only what was committed before.
+ *
+ * <p>{@code commit()} and {@code cancel()} finish the writer: afterwards {@code write} and {@code
+ * commit} throw {@link IllegalStateException}, and {@code close()} does nothing.
  */
 public interface ObjectWriter extends AutoCloseable {
 
@@ -27,18 +31,32 @@ public interface ObjectWriter extends AutoCloseable {
   @Override
   void close() throws IOException;
 
-  /** An OutputStream view; closing it does not commit. */
+  /**
+   * An OutputStream view; closing it does not commit. It allocates nothing per call when the
+   * caller reuses one array, as streaming code does.
+   */
   default OutputStream asOutputStream() {
     ObjectWriter w = this;
     return new OutputStream() {
+      private final ByteBuffer one = ByteBuffer.allocate(1);
+      private byte[] wrappedArray;
+      private ByteBuffer wrapped;
+
       @Override
       public void write(int b) throws IOException {
-        w.write(ByteBuffer.wrap(new byte[] {(byte) b}));
+        one.clear().put(0, (byte) b);
+        w.write(one);
       }
 
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
-        w.write(ByteBuffer.wrap(b, off, len));
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (b != wrappedArray) {
+          wrappedArray = b;
+          wrapped = ByteBuffer.wrap(b);
+        }
+        wrapped.clear().position(off).limit(off + len);
+        w.write(wrapped);
       }
     };
   }

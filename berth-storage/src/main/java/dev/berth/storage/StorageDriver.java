@@ -27,7 +27,7 @@ public interface StorageDriver extends AutoCloseable {
   Optional<ObjectInfo> stat(String path) throws IOException;
 
   /**
-   * Opens an object for reading from {@code offset}.
+   * Opens an object for reading from {@code offset}. At or past the end the stream is empty.
    *
    * @throws ObjectNotFoundException when there is no object at {@code path}
    */
@@ -40,7 +40,11 @@ public interface StorageDriver extends AutoCloseable {
    * larger than what is stored throws {@link InvalidOffsetException}.
    *
    * <p>Bytes written become durable, and readable at {@code path}, only when {@link
-   * ObjectWriter#commit()} returns.
+   * ObjectWriter#commit()} returns. One exception: a driver may append a resumed writer's bytes
+   * in place (the filesystem driver does, to avoid copying the object on every chunk), so they
+   * can be read before commit, and after a crash the object may be longer than what was
+   * committed. Only resume objects nobody reads meanwhile (upload data), keep the acknowledged
+   * offset outside the driver, resume at it, and publish the result with {@link #move}.
    */
   ObjectWriter writer(String path, long offset) throws IOException;
 
@@ -56,7 +60,9 @@ public interface StorageDriver extends AutoCloseable {
 
   /**
    * Lists the direct children of a prefix (objects and "directories"), in lexical order, at most
-   * {@code max} of them, starting after {@code continuation} (null for the first page).
+   * {@code max} of them, starting after {@code continuation} (null for the first page). The
+   * continuation is opaque: pass back what the previous page returned. A missing prefix, or an
+   * object, has no children: an empty page.
    */
   ListPage list(String prefix, String continuation, int max) throws IOException;
 

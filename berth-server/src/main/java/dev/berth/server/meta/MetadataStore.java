@@ -13,6 +13,10 @@ import java.util.Optional;
  *
  * <p>Implementations: SQLite (embedded default, WAL) and later PostgreSQL; both pass {@code
  * MetadataStoreContract}.
+ *
+ * <p>Conventions: timestamps are UTC instants kept to the millisecond. Records returned never
+ * hold null lists or maps (empty instead). Store failures are unchecked {@link MetadataException}s.
+ * Lexical order is byte order of the names (they are ASCII), i.e. {@link String#compareTo}.
  */
 public interface MetadataStore extends AutoCloseable {
 
@@ -27,6 +31,8 @@ public interface MetadataStore extends AutoCloseable {
   /**
    * Links a blob into a repository (creating the repository if needed). Idempotent. The blob must
    * have been recorded with {@link #putBlob}.
+   *
+   * @throws UnknownBlobException when it was not (checked in the same transaction)
    */
   void linkBlob(RepositoryName repo, Digest digest);
 
@@ -45,6 +51,12 @@ public interface MetadataStore extends AutoCloseable {
    * Stores a manifest's index entry, its references, and optionally a tag, in one transaction.
    * The manifest bytes are already in storage as a blob. Referenced blobs become linked in the
    * repository. Idempotent for the same digest; the tag moves atomically.
+   *
+   * <p>The manifest's own digest is recorded as a blob of {@code manifest.size()} bytes (as if by
+   * {@link #putBlob}). A repeated push keeps the first {@code created}. {@code tag} may be null.
+   *
+   * @throws UnknownBlobException when referenced blobs were never recorded with {@link #putBlob};
+   *     nothing is stored then. Child manifests and the subject need not exist.
    */
   void putManifest(RepositoryName repo, ManifestRecord manifest, String tag);
 
@@ -56,20 +68,27 @@ public interface MetadataStore extends AutoCloseable {
 
   /**
    * Deletes a manifest from a repository, with every tag that points to it. Returns the tags
-   * removed; empty optional when the manifest was not there.
+   * removed; empty optional when the manifest was not there. Blob links stay (GC decides).
    */
   Optional<List<String>> deleteManifest(RepositoryName repo, Digest digest);
 
   /** Removes one tag; returns whether it existed. */
   boolean deleteTag(RepositoryName repo, String tag);
 
-  /** Tags of a repository in lexical order, after {@code last} (exclusive, null = from start), at most {@code n}. */
+  /**
+   * Tags of a repository in lexical order, after {@code last} (exclusive, null = from start), at
+   * most {@code n} ({@code n <= 0} gives an empty list; pass {@link Integer#MAX_VALUE} for all).
+   * Empty for an unknown repository.
+   */
   List<String> tags(RepositoryName repo, String last, int n);
 
-  /** Tags pointing at a manifest. */
+  /** Tags pointing at a manifest, in lexical order. */
   List<String> tagsOf(RepositoryName repo, Digest digest);
 
-  /** Manifests in the repository whose {@code subject} is {@code subject}, optionally filtered by artifact type. */
+  /**
+   * Manifests in the repository whose {@code subject} is {@code subject}, optionally filtered by
+   * artifact type ({@code null} = all), in digest order.
+   */
   List<ManifestRecord> referrers(RepositoryName repo, Digest subject, String artifactType);
 
   // ---- repositories ----
@@ -77,11 +96,30 @@ public interface MetadataStore extends AutoCloseable {
   /** Whether the repository exists (has had anything pushed to it). */
   boolean repositoryExists(RepositoryName repo);
 
-  /** Repository names in lexical order after {@code last} (exclusive), at most {@code n}. */
+  /**
+   * Repository names in lexical order after {@code last} (exclusive, null = from start), at most
+   * {@code n} ({@code n <= 0} gives an empty list).
+   */
   List<String> repositories(String last, int n);
+
+  /**
+   * Deletes a repository's metadata: its tags, manifest index and blob links, and the repository
+   * itself (blob records stay for GC; upload sessions into it are left to expire). Returns
+   * whether the repository existed.
+   *
+   * <p>(Default throws, so that other implementations written against the first version of this
+   * interface, such as test fakes, keep compiling; the SQLite store implements it.)
+   */
+  default boolean deleteRepository(RepositoryName repo) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot delete repositories");
+  }
 
   // ---- upload sessions ----
 
+  /**
+   * Records a new session ({@code started}/{@code updated} default to now when null). Does not
+   * create the repository.
+   */
   void createUpload(UploadRecord upload);
 
   Optional<UploadRecord> upload(String id);
@@ -94,7 +132,7 @@ public interface MetadataStore extends AutoCloseable {
 
   void deleteUpload(String id);
 
-  /** Sessions not updated since {@code before}, for the expiry sweep. */
+  /** Sessions not updated since {@code before} (exclusive), oldest first, at most {@code max}, for the expiry sweep. */
   List<UploadRecord> staleUploads(Instant before, int max);
 
   @Override

@@ -13,7 +13,6 @@ import dev.berth.storage.StorageDriver;
 import dev.berth.storage.StoragePaths;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -164,9 +163,9 @@ public final class FilesystemDriver implements StorageDriver {
     Path dir = target.getParent();
     String name = target.getFileName().toString();
     for (int attempt = 0; ; attempt++) {
-      createDirectories(dir, path);
       Path temp = dir.resolve(tempName(name));
       try {
+        createDirectories(dir, path);
         return new FsWriter(path, target, temp, FileChannel.open(temp, CREATE_NEW, WRITE), 0);
       } catch (NoSuchFileException | FileAlreadyExistsException e) {
         // a concurrent delete pruned the directory, or (astronomically rarely) the name was taken
@@ -212,8 +211,8 @@ public final class FilesystemDriver implements StorageDriver {
       throw new ObjectNotFoundException(NAME, from);
     }
     for (int attempt = 0; ; attempt++) {
-      createDirectories(dst.getParent(), to);
       try {
+        createDirectories(dst.getParent(), to);
         Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
         break;
       } catch (NoSuchFileException e) {
@@ -221,7 +220,7 @@ public final class FilesystemDriver implements StorageDriver {
         if (attempt >= PRUNE_RACE_RETRIES) throw e; // else: the target directory was pruned under us
       }
     }
-    fsyncDirectory(dst.getParent());
+    fsyncDirectoryIfPresent(dst.getParent());
     if (!src.getParent().equals(dst.getParent())) removedFrom(src.getParent());
   }
 
@@ -346,7 +345,7 @@ public final class FilesystemDriver implements StorageDriver {
   /** After removing an entry from {@code dir}: prunes empty directories and syncs the survivor. */
   private void removedFrom(Path dir) throws IOException {
     Path survivor = pruneEmptyDirectories(dir);
-    if (survivor != null) fsyncDirectory(survivor);
+    if (survivor != null) fsyncDirectoryIfPresent(survivor);
   }
 
   /**
@@ -409,6 +408,18 @@ public final class FilesystemDriver implements StorageDriver {
     }
   }
 
+  /**
+   * Syncs a directory an entry was just added to or removed from. If the directory is gone, a
+   * concurrent delete emptied and pruned it, and that delete's own sync covers durability.
+   */
+  private static void fsyncDirectoryIfPresent(Path dir) throws IOException {
+    try {
+      fsyncDirectory(dir);
+    } catch (NoSuchFileException e) {
+      // pruned concurrently
+    }
+  }
+
   private static void closeQuietly(AutoCloseable c, Throwable failure) {
     try {
       c.close();
@@ -467,7 +478,7 @@ public final class FilesystemDriver implements StorageDriver {
         ch.close();
         if (temp != null) {
           Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-          fsyncDirectory(target.getParent());
+          fsyncDirectoryIfPresent(target.getParent());
         }
         state = State.COMMITTED;
       } catch (IOException | RuntimeException | Error e) {
@@ -482,9 +493,13 @@ public final class FilesystemDriver implements StorageDriver {
       if (state == State.CANCELLED) return;
       ensureOpen("cancel");
       state = State.CANCELLED;
-      ch.close();
-      Files.deleteIfExists(temp != null ? temp : target);
-      pruneEmptyDirectories(target.getParent());
+      try {
+        ch.close();
+      } finally {
+        // a new writer drops its temporary file; a resumed one drops the object it was extending
+        Files.deleteIfExists(temp != null ? temp : target);
+        pruneEmptyDirectories(target.getParent());
+      }
     }
 
     @Override
@@ -492,51 +507,27 @@ public final class FilesystemDriver implements StorageDriver {
       if (state != State.OPEN) return;
       state = State.CLOSED;
       if (temp != null) {
-        ch.close();
-        Files.deleteIfExists(temp);
-        pruneEmptyDirectories(temp.getParent());
-      } else {
         try {
-          if (ch.isOpen()) {
-            ch.truncate(start); // keep only what was committed before this writer
-          } else { // closed under us (an interrupted thread closes a FileChannel): reopen to truncate
-            try (FileChannel again = FileChannel.open(target, WRITE)) {
-              if (again.size() > start) again.truncate(start);
-            } catch (NoSuchFileException e) {
-              // deleted meanwhile: nothing to keep
-            }
-          }
-        } finally {
           ch.close();
+        } finally {
+          Files.deleteIfExists(temp);
+          pruneEmptyDirectories(temp.getParent());
         }
+        return;
       }
-    }
-
-    @Override
-    public OutputStream asOutputStream() {
-      return new OutputStream() {
-        private final ByteBuffer one = ByteBuffer.allocate(1);
-        private byte[] wrappedArray;
-        private ByteBuffer wrapped;
-
-        @Override
-        public void write(int b) throws IOException {
-          one.clear();
-          one.put(0, (byte) b);
-          FsWriter.this.write(one);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          Objects.checkFromIndexSize(off, len, b.length);
-          if (b != wrappedArray) { // callers reuse one buffer: wrap it once
-            wrappedArray = b;
-            wrapped = ByteBuffer.wrap(b);
+      try {
+        if (ch.isOpen()) {
+          ch.truncate(start); // keep only what was committed before this writer
+        } else { // closed under us (an interrupted thread closes a FileChannel): reopen to truncate
+          try (FileChannel again = FileChannel.open(target, WRITE)) {
+            if (again.size() > start) again.truncate(start);
+          } catch (NoSuchFileException e) {
+            // deleted meanwhile: nothing to keep
           }
-          wrapped.clear().position(off).limit(off + len);
-          FsWriter.this.write(wrapped);
         }
-      };
+      } finally {
+        ch.close();
+      }
     }
 
     private void discard(Throwable failure) {

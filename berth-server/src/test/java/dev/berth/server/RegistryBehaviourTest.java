@@ -1,0 +1,194 @@
+package dev.berth.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.oci.Digest;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Behaviour of a real server on an ephemeral port that the conformance suite does not cover:
+ * concurrency, resuming after a dropped connection, sessions surviving a restart.
+ */
+class RegistryBehaviourTest {
+  @TempDir Path data;
+  BerthServer server;
+  URI base;
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeEach
+  void start() throws Exception {
+    server = BerthServer.start(ServerConfig.defaults(data).withListen("127.0.0.1", 0));
+    base = server.baseUri();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) server.close();
+  }
+
+  HttpResponse<String> send(String method, String path, byte[] body, String contentType) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) b.header("Content-Type", contentType);
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  String pushBlob(String repo, byte[] content) throws Exception {
+    Digest d = Digest.sha256(content);
+    var r = send("POST", "/v2/" + repo + "/blobs/uploads/?digest=" + d, content, "application/octet-stream");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return d.toString();
+  }
+
+  byte[] manifest(String config, long configSize, String layer, long layerSize) {
+    return ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config + "\",\"size\":" + configSize + "},"
+        + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layer + "\",\"size\":" + layerSize + "}]}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void everyResponseHasARequestIdAndErrorsExplainThemselves() throws Exception {
+    var r = send("GET", "/v2/hoge/fuga/manifests/nope", null, null);
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
+    assertThat(r.body()).contains("\"code\":\"MANIFEST_UNKNOWN\"").contains("tagged \\\"nope\\\" is not in repository hoge/fuga")
+        .contains("\"requestId\":\"" + r.headers().firstValue("X-Request-Id").get() + "\"");
+    var bad = send("GET", "/v2/Hoge/manifests/x", null, null);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("NAME_INVALID").contains("uppercase");
+  }
+
+  @Test
+  void concurrentPushesOfTheSameBlobAndTagEndConsistent() throws Exception {
+    byte[] layer = new byte[256 * 1024];
+    new Random(7).nextBytes(layer);
+    byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+    int clients = 16;
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<String>> results = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        int n = i;
+        results.add(pool.submit(() -> {
+          String l = pushBlob("race/app", layer);
+          String c = pushBlob("race/app", config);
+          byte[] m = manifest(c, config.length, l, layer.length);
+          // half the clients push the same manifest, half push their own variant, all to the same tag
+          if (n % 2 == 1) m = new String(m, StandardCharsets.UTF_8).replace("}]}", "}],\"annotations\":{\"n\":\"" + n + "\"}}").getBytes(StandardCharsets.UTF_8);
+          var r = send("PUT", "/v2/race/app/manifests/latest", m, "application/vnd.oci.image.manifest.v1+json");
+          assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+          return r.headers().firstValue("Docker-Content-Digest").orElseThrow();
+        }));
+      }
+      Set<String> pushed = ConcurrentHashMap.newKeySet();
+      for (Future<String> f : results) pushed.add(f.get());
+      var tag = send("GET", "/v2/race/app/manifests/latest", null, null);
+      assertThat(tag.statusCode()).isEqualTo(200);
+      String served = tag.headers().firstValue("Docker-Content-Digest").orElseThrow();
+      assertThat(pushed).contains(served);
+      assertThat(Digest.sha256(tag.body().getBytes(StandardCharsets.UTF_8)).toString()).isEqualTo(served);
+      for (String d : pushed) {
+        assertThat(send("HEAD", "/v2/race/app/manifests/" + d, null, null).statusCode()).isEqualTo(200);
+      }
+      var blob = http.send(HttpRequest.newBuilder(base.resolve("/v2/race/app/blobs/" + Digest.sha256(layer))).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(blob.body()).isEqualTo(layer);
+      assertThat(send("GET", "/v2/race/app/tags/list", null, null).body()).isEqualTo("{\"name\":\"race/app\",\"tags\":[\"latest\"]}");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void droppedConnectionKeepsWhatArrivedAndTheUploadResumes() throws Exception {
+    byte[] content = new byte[8 << 20];
+    new Random(1).nextBytes(content);
+    var start = send("POST", "/v2/resume/app/blobs/uploads/", null, null);
+    assertThat(start.statusCode()).isEqualTo(202);
+    String location = start.headers().firstValue("Location").orElseThrow();
+    int sent = 3 << 20;
+    try (Socket s = new Socket(base.getHost(), base.getPort())) {
+      OutputStream out = s.getOutputStream();
+      out.write(("PATCH " + location + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: " + content.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(content, 0, sent);
+      out.flush();
+      Thread.sleep(300);
+    } // connection cut in the middle of the chunk
+    long acknowledged = -1;
+    for (int i = 0; i < 50 && acknowledged != sent; i++) {
+      Thread.sleep(100);
+      var status = send("GET", location, null, null);
+      assertThat(status.statusCode()).isEqualTo(204);
+      acknowledged = Long.parseLong(status.headers().firstValue("Range").orElseThrow().split("-")[1]) + 1;
+    }
+    assertThat(acknowledged).isEqualTo(sent);
+    // resume with exactly the rest, then finish
+    byte[] rest = java.util.Arrays.copyOfRange(content, sent, content.length);
+    var patch = http.send(HttpRequest.newBuilder(base.resolve(location)).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(rest))
+        .header("Content-Range", sent + "-" + (content.length - 1)).header("Content-Type", "application/octet-stream").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(patch.statusCode()).as(patch.body()).isEqualTo(202);
+    var put = send("PUT", location + "?digest=" + Digest.sha256(content), null, null);
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+  }
+
+  @Test
+  void uploadSessionSurvivesARestart() throws Exception {
+    byte[] content = new byte[2 << 20];
+    new Random(2).nextBytes(content);
+    var start = send("POST", "/v2/restart/app/blobs/uploads/", null, null);
+    String location = start.headers().firstValue("Location").orElseThrow();
+    var first = http.send(HttpRequest.newBuilder(base.resolve(location)).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(content, 0, 1 << 20))
+        .header("Content-Range", "0-" + ((1 << 20) - 1)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(first.statusCode()).isEqualTo(202);
+    server.close();
+    server = BerthServer.start(ServerConfig.defaults(data).withListen("127.0.0.1", base.getPort()));
+    var second = http.send(HttpRequest.newBuilder(base.resolve(location)).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(content, 1 << 20, 1 << 20))
+        .header("Content-Range", (1 << 20) + "-" + ((2 << 20) - 1)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(202);
+    var put = send("PUT", location + "?digest=" + Digest.sha256(content), null, null);
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+  }
+
+  @Test
+  void wrongDigestStoresNothing() throws Exception {
+    byte[] content = "hello".getBytes(StandardCharsets.UTF_8);
+    String wrong = Digest.sha256("other".getBytes(StandardCharsets.UTF_8)).toString();
+    var r = send("POST", "/v2/digest/app/blobs/uploads/?digest=" + wrong, content, "application/octet-stream");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("DIGEST_INVALID").contains(Digest.sha256(content).toString()).contains(wrong);
+    assertThat(send("HEAD", "/v2/digest/app/blobs/" + wrong, null, null).statusCode()).isEqualTo(404);
+    assertThat(send("HEAD", "/v2/digest/app/blobs/" + Digest.sha256(content), null, null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void blobsAreVisibleOnlyWhereLinked() throws Exception {
+    String d = pushBlob("team-a/app", "secret layer".getBytes(StandardCharsets.UTF_8));
+    assertThat(send("HEAD", "/v2/team-a/app/blobs/" + d, null, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/v2/team-b/app/blobs/" + d, null, null).statusCode()).isEqualTo(404);
+    var mount = send("POST", "/v2/team-b/app/blobs/uploads/?mount=" + d + "&from=team-a/app", null, null);
+    assertThat(mount.statusCode()).isEqualTo(201);
+    assertThat(send("HEAD", "/v2/team-b/app/blobs/" + d, null, null).statusCode()).isEqualTo(200);
+    var fallback = send("POST", "/v2/team-c/app/blobs/uploads/?mount=" + d + "&from=nowhere/app", null, null);
+    assertThat(fallback.statusCode()).isEqualTo(202);
+  }
+}
