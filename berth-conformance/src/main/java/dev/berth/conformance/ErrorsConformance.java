@@ -137,12 +137,43 @@ public interface ErrorsConformance extends SuiteSupport {
     seen.add(wire().get("/v2/" + repo + "/referrers/" + m.digest()));
     seen.add(wire().get("/v2/_catalog?n=1"));
     failingRequests(repo, m).values().forEach(s -> seen.add(s.get()));
+    outsideTheApi(repo).values().forEach(s -> seen.add(s.get()));
     Set<String> ids = new HashSet<>();
     for (Response r : seen) {
       String id = r.headerOrNull("X-Request-Id");
       assertThat(id).as("X-Request-Id\n%s", r).isNotBlank();
       assertThat(ids.add(id)).as("X-Request-Id %s is unique\n%s", id, r).isTrue();
     }
+  }
+
+  /** Requests no API handler serves: unknown routes, a method a route does not have, a URI the HTTP layer refuses. */
+  private Map<String, Supplier<Response>> outsideTheApi(String repo) {
+    Map<String, Supplier<Response>> m = new LinkedHashMap<>();
+    m.put("GET an unknown route under /v2/", () -> wire().get("/v2/" + repo + "/no-such-endpoint"));
+    m.put("GET outside /v2/", () -> wire().get("/no-such-page"));
+    m.put("DELETE /v2/ (method not allowed)", () -> wire().delete("/v2/"));
+    m.put("POST with an empty path segment", () -> wire().call("POST", "/v2/" + repo + "//x/blobs/uploads/").send());
+    return m;
+  }
+
+  /**
+   * berth: one writer renders every error, so even requests no API handler serves (unknown routes,
+   * wrong methods, URIs the HTTP layer refuses) get the JSON envelope and an X-Request-Id.
+   */
+  @BerthTest
+  default void errorsOutsideTheApiRoutesUseTheEnvelopeToo() {
+    requireDeclared(Capability.BERTH_EXTENSIONS);
+    String repo = repo("outside");
+    pushImage(repo, "v1");
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, Supplier<Response>> e : outsideTheApi(repo).entrySet()) {
+      Response r = e.getValue().get();
+      if (r.status() < 400 || r.status() > 499) problems.add(e.getKey() + ": status " + r.status() + "\n" + r);
+      else if (!r.bodyIsJson()) problems.add(e.getKey() + ": " + r.status() + " body is not the JSON envelope\n" + r);
+      else Check.envelope(r);
+      if (r.header("X-Request-Id").isEmpty()) problems.add(e.getKey() + ": no X-Request-Id\n" + r);
+    }
+    assertThat(problems).as("errors outside the API routes").isEmpty();
   }
 
   /** berth: every error carries a non-empty human message (the docker CLI prints only "code: message"). */

@@ -87,6 +87,21 @@ public interface PullConformance extends SuiteSupport {
     Check.headStatus(headBlob(repo, missing), 404);
   }
 
+  /**
+   * A blob is readable only in repositories it was pushed or mounted to: knowing its digest does
+   * not make it readable from another repository (404 BLOB_UNKNOWN there).
+   */
+  @PullTest
+  default void blobIsNotReadableFromARepositoryItWasNotPushedTo() {
+    String owner = repo("blob-owner");
+    String other = repo("blob-other");
+    Blob b = pushBlob(owner, Blob.random(256));
+    pushBlob(other, Blob.random(16)); // the other repository exists
+    Check.status(getBlob(owner, b.digest()), 200);
+    Check.error(getBlob(other, b.digest()), 404, "BLOB_UNKNOWN");
+    Check.headStatus(headBlob(other, b.digest()), 404);
+  }
+
   @PullTest
   default void ociImageManifestPullsByTagAndDigest() {
     String repo = repo("pull-oci-image");

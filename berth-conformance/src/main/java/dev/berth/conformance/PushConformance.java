@@ -278,6 +278,22 @@ public interface PushConformance extends SuiteSupport {
     assertPullable(repo, null, m);
   }
 
+  /** PUT of another manifest under an existing tag moves the tag; the old manifest stays pullable by digest. */
+  @PushTest
+  default void manifestPutToAnExistingTagMovesTheTag() {
+    String repo = repo("retag");
+    Manifest first = pushImage(repo, "stable");
+    Manifest second = pushImage(repo, "next");
+    Response r = putManifest(repo, "stable", second);
+    Check.status(r, 201);
+    Check.digestHeader(r, second.digest());
+    Response now = getManifest(repo, "stable");
+    Check.status(now, 200);
+    Check.digestHeader(now, second.digest());
+    Check.body(now, second.bytes());
+    Check.status(getManifest(repo, first.digest()), 200);
+  }
+
   /** PUT by a digest that is not the digest of the bytes is refused (400 DIGEST_INVALID). */
   @PushTest
   default void manifestPutByMismatchedDigestIs400DigestInvalid() {
