@@ -1,5 +1,8 @@
 package dev.berth.conformance;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
 import java.util.List;
 
 /** Content management: cancelling uploads, deleting blobs, manifests and tags. */
@@ -80,8 +83,8 @@ public interface ManagementConformance extends SuiteSupport {
     Check.status(getManifest(repo, "current"), 200);
     Response tags = wire().get("/v2/" + repo + "/tags/list");
     Check.status(tags, 200);
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     tags.json().path("tags").forEach(t -> names.add(t.asText()));
-    org.assertj.core.api.Assertions.assertThat(names).as("tags after deleting one\n%s", tags).containsExactly("current");
+    assertThat(names).as("tags after deleting one\n%s", tags).containsExactly("current");
   }
 }
