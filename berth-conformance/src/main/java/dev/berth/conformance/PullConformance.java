@@ -102,6 +102,17 @@ public interface PullConformance extends SuiteSupport {
     Check.headStatus(headBlob(other, b.digest()), 404);
   }
 
+  /** A manifest is pullable only from the repository it was pushed to: by digest elsewhere it is 404 MANIFEST_UNKNOWN. */
+  @PullTest
+  default void manifestIsNotPullableFromAnotherRepository() {
+    String owner = repo("manifest-owner");
+    String other = repo("manifest-other");
+    Manifest m = pushImage(owner, "v1");
+    pushImage(other, "v1"); // the other repository exists
+    Check.error(getManifest(other, m.digest()), 404, "MANIFEST_UNKNOWN");
+    Check.headStatus(headManifest(other, m.digest()), 404);
+  }
+
   @PullTest
   default void ociImageManifestPullsByTagAndDigest() {
     String repo = repo("pull-oci-image");

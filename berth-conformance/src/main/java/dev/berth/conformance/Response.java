@@ -51,8 +51,8 @@ public record Response(String method, URI uri, int status, HttpHeaders headers, 
   public boolean bodyIsJson() {
     if (body.length == 0) return false;
     try {
-      JSON.readTree(body);
-      return true;
+      JsonNode n = JSON.readTree(body);
+      return n != null && !n.isMissingNode();
     } catch (IOException e) {
       return false;
     }
@@ -62,7 +62,7 @@ public record Response(String method, URI uri, int status, HttpHeaders headers, 
   public JsonNode json() {
     try {
       JsonNode n = JSON.readTree(body);
-      if (n == null) throw new AssertionError("expected a JSON body, got an empty one\n" + this);
+      if (n == null || n.isMissingNode()) throw new AssertionError("expected a JSON body, got an empty one\n" + this);
       return n;
     } catch (IOException e) {
       throw new AssertionError("expected a JSON body: " + e.getMessage() + "\n" + this, e);
