@@ -58,7 +58,8 @@ public record Version(List<Integer> parts, String qualifier, String raw) impleme
 
   /** The numeric part, e.g. "20.10.24" for "20.10.24+dfsg1". */
   public String numeric() {
-    return String.join(".", parts.stream().map(String::valueOf).toList());
+    Matcher m = Pattern.compile("\\d+(?:\\.\\d+)*").matcher(raw);
+    return m.find() ? m.group() : String.join(".", parts.stream().map(String::valueOf).toList());
   }
 
   @Override

@@ -61,7 +61,7 @@ public final class Catalogue {
 
       // ---------- A. authentication / authorisation ----------
       sig("credentials-dropped-client-daemon").title("the login was lost between the docker CLI and the daemon: the push went out anonymously")
-          .hop(CLIENT_DAEMON).ref("§1, entries 1, 3, 5").prior(3)
+          .hop(CLIENT_DAEMON).ref("§1, entries 1, 3, 5").prior(2)
           .on("denied: access forbidden", "unauthorized: authentication required", "no basic auth credentials")
           .ev(3, LOGIN_OK, "docker login succeeded, so the credentials themselves are valid")
           .ev(5, RH_CLIENT, "the docker CLI is Red Hat's 1.12/1.13 fork (or that generation)")
@@ -71,6 +71,7 @@ public final class Catalogue {
           .ev(5, "UpstreamClient\\(Docker-Client/1\\.1[0-3]", "the registry saw an old CLI behind a daemon in the User-Agent")
           .ev(1, "Published image|sbt-native-packager|docker:publish", "sbt-native-packager shells out to whatever docker is on PATH")
           .ev(-2, "CI_JOB_TOKEN|gitlab-ci-token", "a job token login points to the cross-project rule instead")
+          .ev(-3, "level=fatal msg=", "a containers/image tool (skopeo/podman) made this request: there is no daemon to lose the login")
           .cause("Red Hat's docker 1.12/1.13 CLI (yum install docker on CentOS 7) sends X-Registry-Auth as a JSON map {\"registry\": {…}}; an upstream daemon decodes one AuthConfig,"
               + " ignores the unknown key, gets empty credentials and pushes anonymously. docker login still says Login Succeeded (it sends the credentials in the body)."
               + " GitLab's token service answers an anonymous push with 403 denied: access forbidden; other registries say unauthorized: authentication required; pulls say no basic auth credentials")
@@ -101,7 +102,7 @@ public final class Catalogue {
           .cause("the registry issued a token without push for this path (the client maps 401 insufficient_scope to this text): wrong namespace in the tag,"
               + " read-only token/PAT, a role without push (GitLab Reporter), protected tags, or Docker Hub's two-level name limit")
           .fix("tag the image under a namespace you can push to (docker tag app USER/app:1), use a token with write access, or ask for push on the path").build(),
-      sig("unauthorized-on-push").title("the registry got no valid token for the upload").hop(REGISTRY).ref("entry 3").prior(2)
+      sig("unauthorized-on-push").title("the registry got no valid token for the upload").hop(REGISTRY).ref("entry 3").prior(3)
           .on("unauthorized: authentication required", "401 Unauthorized", "unauthorized: unauthorized to access repository")
           .ev(2, "PATCH|blobs/uploads", "it failed during the blob upload, after the token dance")
           .ev(2, "proxy|nginx|haproxy|ingress", "a proxy sits in front of the registry and may strip Authorization")
@@ -115,7 +116,7 @@ public final class Catalogue {
           .cause("wrong password, 2FA enabled while a password is used, or an expired/revoked token or one without read_registry/write_registry")
           .fix("use a personal access token or deploy token with read_registry + write_registry, or $CI_REGISTRY_USER/$CI_REGISTRY_PASSWORD in CI").build(),
       sig("wrong-credentials").title("the registry rejected the username or password").hop(TOKEN).ref("entry 4").prior(5)
-          .on("incorrect username or password", "invalid username/password", "unauthorized: incorrect username", "authentication failed for user", "401 Unauthorized.*(login|/v2/)")
+          .on("incorrect username or password", "invalid username/password", "unauthorized: incorrect username", "authentication failed for user", "login attempt to \\S+ failed with status: 401")
           .cause("the credentials reached the registry and are wrong, expired or lack registry scopes")
           .fix("check the CI variables that hold the username and token (no trailing newline, right registry), then log in again").build(),
       sig("no-basic-auth-credentials").title("the daemon had no credentials for this registry").hop(CLIENT_DAEMON).ref("entry 5").prior(3)
@@ -285,9 +286,11 @@ public final class Catalogue {
           .ev(1, LOGIN_OK, "a login happened but BuildKit did not use it (different config or builder)")
           .cause("BuildKit asked for a token without credentials: no docker login for this registry visible to the builder (docker-container builders read the client's config), or the repository is private")
           .fix("docker login before docker buildx build --push, in the same job and DOCKER_CONFIG; for remote builders pass the credentials").build(),
-      sig("skopeo-auth-file").title("skopeo/podman found no credentials for the registry").hop(CLIENT).ref("entry 5").prior(3)
-          .on("checking if image destination supports signatures.*(unauthorized|denied)", "reading signatures.*(unauthorized|denied)", "Error: .*authentication required")
-          .ev(2, "skopeo|podman|buildah", "a containers/image tool: it reads ${XDG_RUNTIME_DIR}/containers/auth.json, then ~/.docker/config.json")
-          .cause("containers/image tools read their own auth.json first; a docker login on another user or host, or no --creds/--authfile, leaves them anonymous")
-          .fix("pass --creds USER:PASS / --dest-creds, or --authfile pointing at the docker config.json that has the login").build());
+      sig("skopeo-auth-file").title("skopeo/podman/buildah: the registry did not accept the credentials sent (none or wrong)").hop(TOKEN).ref("entries 3, 5").prior(3)
+          .on("(checking whether a blob|initiating layer upload|trying to reuse blob|reading manifest|writing manifest)[^\\n]*(unauthorized: authentication required|requested access to the resource is denied)")
+          .ev(2, "level=fatal msg=|^Error: ", "a containers/image tool (skopeo, podman, buildah): no daemon in between")
+          .ev(1, "skopeo|podman|buildah", "the log names a containers/image tool")
+          .cause("containers/image tools send what --creds/--dest-creds or the auth file gives them (${XDG_RUNTIME_DIR}/containers/auth.json, then ~/.docker/config.json);"
+              + " a registry with basic auth answers 'authentication required' both for no credentials and for wrong ones")
+          .fix("pass --dest-creds USER:PASS (or --creds) from CI variables, or --authfile pointing at the config.json that holds the login; check the password").build());
 }

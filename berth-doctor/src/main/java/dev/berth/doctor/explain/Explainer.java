@@ -31,7 +31,8 @@ public final class Explainer {
   }
 
   public List<Diagnosis> explain(String log) {
-    String clean = ANSI.matcher(log.replace("\r\n", "\n").replace('\r', '\n')).replaceAll("");
+    // skopeo/podman print errors as logfmt msg="…" with \" and \n escapes: read them as the text they stand for
+    String clean = ANSI.matcher(log.replace("\r\n", "\n").replace('\r', '\n')).replaceAll("").replace("\\\"", "\"").replace("\\n\\t", " ");
     String[] lines = clean.split("\n", -1);
     List<Diagnosis> raw = new ArrayList<>();
     for (Signature s : catalogue) {
