@@ -36,6 +36,7 @@ final class ServeSettings {
     KEYS.put("tls.cert", "PEM certificate (chain) file: serve HTTPS");
     KEYS.put("tls.key", "PEM private key file of tls.cert");
     KEYS.put("tls.self-signed", "true: serve HTTPS with a self-signed certificate made once and kept in the data directory");
+    KEYS.put("clients.minimum", "refuse clients older than these, e.g. docker-cli=17.05,docker-daemon=18.09 (default: none)");
     KEYS.put("storage.driver", "storage driver: filesystem (default)");
     KEYS.put("uploads.expiry", "how long an idle upload session lives, e.g. 24h, 30m (default 24h)");
     KEYS.put("cache.manifests", "memory for cached manifests, e.g. 64MiB (default 64MiB)");
@@ -153,9 +154,15 @@ final class ServeSettings {
     } else if (selfSigned) {
       tls = new ServerConfig.Tls(null, null, true);
     }
+    dev.berth.server.auth.MinimumClients minimum;
+    try {
+      minimum = dev.berth.server.auth.MinimumClients.parse(values.get("clients.minimum"));
+    } catch (IllegalArgumentException e) {
+      throw bad("clients.minimum", e.getMessage());
+    }
     Duration expiry = duration("uploads.expiry", values.getOrDefault("uploads.expiry", "24h"));
     long cache = bytes("cache.manifests", values.getOrDefault("cache.manifests", "64MiB"));
-    return new ServerConfig(host, port, data, driverName, Map.copyOf(driverConfig), expiry, cache, authConfig, tls);
+    return new ServerConfig(host, port, data, driverName, Map.copyOf(driverConfig), expiry, cache, authConfig, tls, minimum);
   }
 
   private UserError bad(String key, String why) {

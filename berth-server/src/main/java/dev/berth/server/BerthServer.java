@@ -113,7 +113,8 @@ public final class BerthServer implements AutoCloseable {
         new UploadResource(access, meta, uploads),
         new ManifestResource(access, manifests),
         new ListingResource(access, meta),
-        new TokenResource(tokenService));
+        new TokenResource(tokenService),
+        config.minimumClients());
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 4);
     threads.setName("berth");

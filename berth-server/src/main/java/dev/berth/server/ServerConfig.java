@@ -17,6 +17,7 @@ import java.util.Map;
  * @param manifestCacheBytes bytes of manifest content kept in memory
  * @param auth access control settings
  * @param tls TLS settings; {@link Tls#OFF} for plain HTTP
+ * @param minimumClients clients refused as too old
  */
 public record ServerConfig(
     String host,
@@ -27,7 +28,8 @@ public record ServerConfig(
     Duration uploadExpiry,
     long manifestCacheBytes,
     Auth auth,
-    Tls tls) {
+    Tls tls,
+    dev.berth.server.auth.MinimumClients minimumClients) {
 
   public static final int DEFAULT_PORT = 5000;
 
@@ -69,18 +71,22 @@ public record ServerConfig(
   /** Defaults: 127.0.0.1:5000, filesystem storage under {@code dataDir/storage}, no authentication (for tests). */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig("127.0.0.1", DEFAULT_PORT, dataDir, "filesystem",
-        Map.of("root", dataDir.resolve("storage").toString()), Duration.ofHours(24), 64L << 20, Auth.none(), Tls.OFF);
+        Map.of("root", dataDir.resolve("storage").toString()), Duration.ofHours(24), 64L << 20, Auth.none(), Tls.OFF, dev.berth.server.auth.MinimumClients.NONE);
   }
 
   public ServerConfig withListen(String newHost, int newPort) {
-    return new ServerConfig(newHost, newPort, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, auth, tls);
+    return new ServerConfig(newHost, newPort, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, auth, tls, minimumClients);
   }
 
   public ServerConfig withAuth(Auth newAuth) {
-    return new ServerConfig(host, port, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, newAuth, tls);
+    return new ServerConfig(host, port, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, newAuth, tls, minimumClients);
+  }
+
+  public ServerConfig withMinimumClients(dev.berth.server.auth.MinimumClients m) {
+    return new ServerConfig(host, port, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, auth, tls, m);
   }
 
   public ServerConfig withTls(Tls newTls) {
-    return new ServerConfig(host, port, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, auth, newTls);
+    return new ServerConfig(host, port, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, auth, newTls, minimumClients);
   }
 }

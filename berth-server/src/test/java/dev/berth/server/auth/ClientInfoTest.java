@@ -33,4 +33,48 @@ class ClientInfoTest {
     assertThat(ClientInfo.parse(null).describe()).isEqualTo("unknown client");
     assertThat(ClientInfo.parse("docker/1.12.6 go/go1.6.4 UpstreamClient(Go-http-client/1.1)").upstreamTool()).isEqualTo("Go-http-client");
   }
+
+  @Test
+  void minimumClientVersionsRefuseOldClientsWithTheReason() {
+    MinimumClients m = MinimumClients.parse("docker-cli=17.05, docker-daemon=18.09");
+    Caller old = caller("docker/20.10.24 go/go1.19 git-commit/x os/linux arch/amd64 UpstreamClient(Docker-Client/1.13.1 \\(linux\\))");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.check(old))
+        .hasMessageContaining("docker-cli 1.13.1 is older than 17.05").hasMessageContaining("anonymously");
+    m.check(caller("docker/20.10.24 go/go1.19 UpstreamClient(Docker-Client/20.10.24 \\(linux\\))"));
+    m.check(caller("skopeo/1.9.3"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MinimumClients.parse("docker-cli")).hasMessageContaining("TOOL=VERSION");
+    assertThat(MinimumClients.compare("20.10.24+dfsg1", "20.10")).isPositive();
+  }
+
+  static Caller caller(String ua) {
+    return new Caller() {
+      @Override
+      public String header(String name) {
+        return name.equals("User-Agent") ? ua : null;
+      }
+
+      @Override
+      public String remoteAddress() {
+        return "127.0.0.1";
+      }
+
+      @Override
+      public String requestId() {
+        return "test";
+      }
+
+      @Override
+      public String scheme() {
+        return "http";
+      }
+
+      @Override
+      public Object authState() {
+        return null;
+      }
+
+      @Override
+      public void authState(Object state) {}
+    };
+  }
 }
