@@ -128,6 +128,10 @@ public final class BerthServer implements AutoCloseable {
     http.setSendDateHeader(true);
     http.setRequestHeaderSize(64 * 1024);
     http.setOutputBufferSize(256 * 1024);
+    // Repository names with an empty component ("a//b") must reach the registry, which explains
+    // the NAME_INVALID; Jetty would refuse them as ambiguous with an HTML page.
+    http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.DEFAULT.with("berth",
+        org.eclipse.jetty.http.UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
     ServerConnector connector;
     if (config.tls().enabled()) {
       http.setSecureScheme("https");
@@ -144,6 +148,7 @@ public final class BerthServer implements AutoCloseable {
     connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
     jetty.addConnector(connector);
     jetty.setHandler(new RegistryHandler(resources));
+    jetty.setErrorHandler(new dev.berth.server.http.JsonErrorHandler());
     jetty.setStopTimeout(5_000);
     try {
       jetty.start();
