@@ -203,7 +203,7 @@ public final class ImageBuilder {
         for (String a : words(in, in.args(), globalArgs)) {
           int eq = a.indexOf('=');
           String k = eq < 0 ? a : a.substring(0, eq);
-          String v = options.buildArgs().containsKey(k) ? options.buildArgs().get(k) : eq < 0 ? null : a.substring(eq + 1);
+          String v = options.buildArgs().containsKey(k) ? options.buildArgs().get(k) : eq < 0 ? predefined(k) : a.substring(eq + 1);
           globalArgs.put(k, v);
         }
       } else {

@@ -160,8 +160,7 @@ final class LayerTar {
       longLink = null;
       pax = new HashMap<>();
       if (type == '7') type = '0';
-      if (type != '0' && type != '5' && type != '2' && type != '1') size = type == '0' ? size : size; // devices, fifos: no data
-      long dataSize = (type == '0' || type == '7') ? size : (type == '1' || type == '2' || type == '5') ? 0 : size;
+      long dataSize = type == '0' ? size : (type == '1' || type == '2' || type == '5') ? 0 : size; // devices and fifos are skipped
       Entry e = new Entry(name, type, (int) num(h, 100, 8), (int) num(h, 108, 8), (int) num(h, 116, 8), dataSize, link);
       BoundedInput data = new BoundedInput(in, dataSize);
       if (type == '0' || type == '5' || type == '2' || type == '1') v.entry(e, data);

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -213,13 +212,21 @@ class ImageBuildTest {
   }
 
   @Test
+  void globalArgsInFrom_andPredefinedPlatformArgs(@TempDir Path tmp) throws IOException {
+    Path ctx = tmp.resolve("ctx");
+    write(ctx.resolve("f"), "f");
+    try (BuiltImage i = build(ctx, "ARG BASE=scratch\nARG TARGETARCH\nFROM ${BASE}\nARG TARGETARCH\nLABEL arch=$TARGETARCH\nCOPY [\"f\", \"/x/\"]\n")) {
+      assertThat(config(i).path("config").path("Labels").path("arch").asText()).isEqualTo("amd64");
+      assertThat(layer(i, 0)).containsExactly("x/ 755 0:0 5", "x/f 644 0:0 0 f");
+    }
+  }
+
+  @Test
   void cmdInTheSameStageSurvivesALaterEntrypoint(@TempDir Path tmp) throws IOException {
     Path ctx = tmp.resolve("ctx");
     Files.createDirectories(ctx);
     try (BuiltImage i = build(ctx, "FROM scratch\nCMD [\"a\"]\nENTRYPOINT [\"b\"]\n")) {
       assertThat(config(i).path("config").path("Cmd").toString()).isEqualTo("[\"a\"]");
     }
-    Map<String, String> none = new LinkedHashMap<>();
-    assertThat(none).isEmpty();
   }
 }
