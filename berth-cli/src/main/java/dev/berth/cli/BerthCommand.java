@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {ServeCommand.class, UserCommand.class, GrantCommand.class, GrantCommand.Revoke.class, TokenCommand.class,
         NamespaceCommand.class, AuditCommand.class, DoctorCommand.class, VersionCommand.class, LoginCommand.class, LogoutCommand.class, PushCommand.class,
-        PullCommand.class, CopyCommand.class, TagCommand.class, TagsCommand.class, InspectCommand.class, RmCommand.class, DigestCommand.class,
+        PullCommand.class, CopyCommand.class, BuildCommand.class, TagCommand.class, TagsCommand.class, InspectCommand.class, RmCommand.class, DigestCommand.class,
         picocli.CommandLine.HelpCommand.class},
     footer = {"", "Run 'berth COMMAND --help' for a command's options. Docs: the README and the docs/ folder."})
 public final class BerthCommand implements Runnable {

@@ -69,6 +69,17 @@ public final class RegistryClient {
   }
 
   /**
+   * Copies an image from an already open source (a built image, say) to a location. The source
+   * stays open: the caller closes it, and may copy it to several destinations.
+   */
+  public CopyResult copy(ImageSource source, Location destination, CopyOptions options) {
+    AtomicLong uploaded = new AtomicLong();
+    try (ImageSink dst = sink(destination, source, uploaded)) {
+      return new Copier(source, dst, options).run(uploaded);
+    }
+  }
+
+  /**
    * Gives the image {@code source} names another tag in the same repository, or another
    * repository on the same registry (blobs are mounted there); no layer data moves. Returns the
    * manifest's digest.
