@@ -278,7 +278,8 @@ public final class RegistryDoctor {
         title = "the registry's certificate is not trusted (signed by an unknown authority)";
         why = "clients refuse it during the TLS handshake: docker says \"x509: certificate signed by unknown authority\","
             + " the JDK (Jib, berth) \"PKIX path building failed\" (ci-failures.md entry 14)";
-        fix = "trust the CA that signed it (for a self-signed certificate, the certificate itself):\n"
+        fix = "trust the CA that signed it (for a self-signed certificate, the certificate itself; to fetch it:"
+            + " openssl s_client -connect " + host + ":" + port + " -showcerts </dev/null | openssl x509 > ca.crt):\n"
             + "docker: copy it to " + caFile + " on the machine running the daemon (no restart needed)\n"
             + "system (berth, skopeo, podman, the JDK via its cacerts on Debian): cp ca.crt /usr/local/share/ca-certificates/"
             + host + ".crt && update-ca-certificates\n"
@@ -501,16 +502,17 @@ public final class RegistryDoctor {
         step("token: " + a.how + " -> " + a.status + (re.code == null ? "" : " " + re.code));
         boolean cannot = a.status == 401 || a.status == 403;
         add(finding("registry.token.refused", Severity.ERROR, cannot
-                ? "the token service refused " + who(cred) + ": " + firstLine(re.message, "HTTP " + a.status)
+                ? "the token service refused " + user(cred) + ": " + firstClause(re.message, "HTTP " + a.status)
                 : "the token service failed: HTTP " + a.status)
-            .evidence(a.how + " -> HTTP " + a.status + "\n" + re.quote())
+            .evidence(a.how + " as " + who(cred) + " -> HTTP " + a.status + "\n" + re.quote())
             .why(cannot ? "docker asks for this token before uploading anything; refused here, the push fails with the same message"
                 + " (\"unauthorized: …\" or \"denied: …\"; ci-failures.md entries 4, 6, 9)"
                 : "the token service is broken; every client fails at this step")
             .fix(re.remedy != null ? re.remedy : cred.isPresent()
                 ? "check the password or token stored in " + cred.get().source() + ", then log in again: docker login " + registry
                 : "log in: docker login " + registry));
-        return null;
+        step("upload: not tried: without a token docker would stop here too");
+        throw new Stop();
       }
       Set<String> granted = grantedActions(a.token, tf);
       if (granted == null) {
@@ -542,6 +544,10 @@ public final class RegistryDoctor {
             .fix(remedy != null ? remedy : "ask the registry's admin for push on " + repo + " for " + who(cred)));
       }
       return "Bearer " + a.token;
+    }
+
+    String user(Optional<Credential> cred) {
+      return cred.map(c -> c.username() == null ? "the identity token" : "\"" + c.username() + "\"").orElse("anonymous access");
     }
 
     String who(Optional<Credential> cred) {
@@ -644,7 +650,7 @@ public final class RegistryDoctor {
         boolean duplicate = report.findings().stream().anyMatch(f -> f.id().startsWith("registry.token.")) && (r.statusCode() == 401 || r.statusCode() == 403);
         add(finding("registry.upload.refused", duplicate ? Severity.NOTE : Severity.ERROR,
                 "the registry refused to start an upload to " + repo + ": HTTP " + r.statusCode()
-                    + (re.message == null ? "" : " " + firstLine(re.message, "")))
+                    + (re.message == null ? "" : ": " + firstClause(re.message, "")))
             .evidence("POST " + post + (auth == null ? " without credentials" : " with " + auth.substring(0, auth.indexOf(' ')) + " credentials")
                 + " -> HTTP " + r.statusCode() + "\n" + re.quote())
             .why(duplicate ? "the registry confirms the token finding above: this is what a push would print"
@@ -810,6 +816,13 @@ public final class RegistryDoctor {
     if (msg == null) msg = e.getClass().getSimpleName();
     if (e instanceof HttpConnectTimeoutException || e instanceof HttpTimeoutException) msg = "timed out: " + msg;
     return msg;
+  }
+
+  /** Up to the first "; ": berth's messages put who/what/why first and the remedy after. */
+  static String firstClause(String s, String otherwise) {
+    String l = firstLine(s, otherwise);
+    int semi = l.indexOf("; ");
+    return semi < 0 ? l : l.substring(0, semi);
   }
 
   static String firstLine(String s, String otherwise) {

@@ -151,6 +151,7 @@ class RegistryDoctorTest {
       assertThat(f.evidence()).contains("registry says: unauthorized: login failed");
       assertThat(f.fix()).contains("berth user passwd ci-bot");
       assertThat(r.verdict()).startsWith("a push to ").contains("would fail: the token service refused");
+      assertThat(r.human()).contains("upload: not tried");
       assertThat(r.human()).doesNotContain("wrong\n").doesNotContain(":wrong");
     }
 
