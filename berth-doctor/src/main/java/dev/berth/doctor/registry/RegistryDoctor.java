@@ -120,7 +120,8 @@ public final class RegistryDoctor {
     boolean loopback;
     HttpClient http;
     URI base;
-    String dockerWouldIgnoreTls; // set when TLS fails but docker would skip verification here
+    String dockerWouldIgnoreTls;
+    boolean port80; // no port in the reference, nothing on 443: plain HTTP on 80 // set when TLS fails but docker would skip verification here
 
     Run(Reference ref, String refText) {
       this.ref = ref;
@@ -198,6 +199,13 @@ public final class RegistryDoctor {
       try {
         chain = handshake(trustAll(), false);
       } catch (ConnectException e) {
+        if (mayBeInsecure() && !registry.contains(":")) {
+          // docker tries https://HOST (443), then http://HOST (80) for an insecure registry
+          tls.put("handshake", "connection refused on " + port);
+          port80 = true;
+          plainHttp();
+          return;
+        }
         add(finding("registry.connect", Severity.ERROR, "nothing accepts connections at " + host + ":" + port)
             .evidence("TCP connect to " + host + ":" + port + ": " + e.getMessage())
             .why("the registry is down, listens on another port, or a firewall refuses the connection (network hop: TCP)")
@@ -334,6 +342,7 @@ public final class RegistryDoctor {
 
     String hostPort() {
       String h = host.contains(":") ? "[" + host + "]" : host;
+      if (port80) return h;
       return port == 443 && !registry.contains(":") ? h : h + ":" + port;
     }
 

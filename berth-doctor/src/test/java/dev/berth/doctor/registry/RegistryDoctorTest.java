@@ -130,6 +130,25 @@ class RegistryDoctorTest {
     }
 
     @Test
+    void identityToken_isUsedWithTheRefreshTokenGrant() throws Exception {
+      // what docker login stores for a token registry: an identity (refresh) token instead of the password
+      HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + registry + "/token"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=pusher&password=pushpw&service=berth&access_type=offline&client_id=test"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      String refresh = new com.fasterxml.jackson.databind.ObjectMapper().readTree(login.body()).path("refresh_token").asText();
+      assertThat(refresh).as(login.body()).isNotEmpty();
+      Path dir = tmp.resolve("cfg-identity");
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("config.json"), "{\"auths\":{\"" + registry + "\":{\"identitytoken\":\"" + refresh + "\"}}}");
+      Report r = show(new RegistryDoctor(Map.of("DOCKER_CONFIG", dir.toString(), "HOME", dir.toString()), false, TIMEOUT)
+          .check(registry + "/hoge/fuga/app:1"));
+      assertThat(r.verdict()).as(r.human()).endsWith("would succeed");
+      assertThat(r.human()).contains("identity token").contains("grant_type=refresh_token").contains("granted on hoge/fuga/app: ")
+          .doesNotContain(refresh);
+    }
+
+    @Test
     void pullOnlyUser_wouldFail_namingTheMissingGrant_andQuotingBerthsRemedy() throws Exception {
       Report r = doctor("ci-bot", "secretpw");
       assertThat(r.verdict()).as(r.human()).startsWith("a push to " + registry + "/hoge/fuga/app:1 would fail: ")
