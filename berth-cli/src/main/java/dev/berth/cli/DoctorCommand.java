@@ -10,12 +10,14 @@ import dev.berth.doctor.env.EnvLock;
 import dev.berth.doctor.env.EnvSnapshot;
 import dev.berth.doctor.explain.Diagnosis;
 import dev.berth.doctor.explain.Explainer;
+import dev.berth.doctor.registry.RegistryDoctor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +40,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "  berth doctor env --save berth-env.lock   # record this machine; commit the file",
         "  berth doctor env --check berth-env.lock  # in CI: report each drift with a severity",
         "  berth doctor dockerfile Dockerfile .gitlab-ci.yml",
-        "  berth doctor explain job.log         # or: ... | berth doctor explain -"},
-    subcommands = {DoctorCommand.Env.class, DoctorCommand.DockerfileLint.class, DoctorCommand.Explain.class})
+        "  berth doctor explain job.log         # or: ... | berth doctor explain -",
+        "  berth doctor registry registry.example.com/team/app   # could a push work here, and if not, why"},
+    subcommands = {DoctorCommand.Env.class, DoctorCommand.DockerfileLint.class, DoctorCommand.Explain.class, DoctorCommand.Registry.class})
 final class DoctorCommand implements Callable<Integer> {
   static final String DEFAULT_LOCK = "berth-env.lock";
 
@@ -217,6 +220,31 @@ final class DoctorCommand implements Callable<Integer> {
         facts.add(m);
       }
       r.fact("diagnoses", facts);
+      return output.print(spec, r);
+    }
+  }
+
+  @Command(name = "registry", mixinStandardHelpOptions = true,
+      description = {"Preflight for a push, building nothing: resolves REF with docker's rules, looks the host up, checks TLS",
+          "(trust, name, days left), tries HTTPS then HTTP as docker does, reads the /v2/ challenge, names the credentials",
+          "that would be used and where they come from (never the secret), asks the token service for push,pull and",
+          "decodes what it granted, then opens an upload session and cancels it (no data is sent or left). Ends with a verdict.",
+          "  berth doctor registry registry.example.com/team/app:1.0"})
+  static final class Registry implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Output output;
+    @Parameters(paramLabel = "REF", description = "The image reference a push would go to, e.g. registry.example.com/team/app:1.") String ref;
+    @Option(names = "--insecure", description = "Treat the registry as an insecure registry (docker's insecure-registries): plain HTTP and unverified TLS are not errors.") boolean insecure;
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "20", description = "Per connection and request (default: 20).") int timeoutSeconds;
+
+    @Override
+    public Integer call() {
+      Report r;
+      try {
+        r = new RegistryDoctor(System.getenv(), insecure, Duration.ofSeconds(timeoutSeconds)).check(ref);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
+      }
       return output.print(spec, r);
     }
   }

@@ -21,6 +21,7 @@ public final class Report {
   private final List<Finding> findings = new ArrayList<>();
   private final Map<String, Object> facts = new LinkedHashMap<>();
   private final List<String> notes = new ArrayList<>();
+  private String verdict;
 
   public Report(String command) {
     this.command = command;
@@ -46,6 +47,16 @@ public final class Report {
   public Report note(String line) {
     notes.add(line);
     return this;
+  }
+
+  /** A one-line conclusion printed last (e.g. "a push to X would succeed"); null for none. */
+  public Report verdict(String line) {
+    this.verdict = line;
+    return this;
+  }
+
+  public String verdict() {
+    return verdict;
   }
 
   public List<Finding> findings() {
@@ -99,6 +110,7 @@ public final class Report {
       b.append(count(Severity.ERROR)).append(" error(s), ").append(count(Severity.WARNING)).append(" warning(s), ")
           .append(count(Severity.NOTE)).append(" note(s)\n");
     }
+    if (verdict != null) b.append("verdict: ").append(verdict).append('\n');
     return b.toString();
   }
 
@@ -128,6 +140,7 @@ public final class Report {
       o.put("fix", f.fix());
       o.put("location", f.location());
     }
+    if (verdict != null) root.put("verdict", verdict);
     if (!facts.isEmpty()) root.set("facts", JSON.valueToTree(facts));
     try {
       return JSON.writeValueAsString(root) + "\n";
