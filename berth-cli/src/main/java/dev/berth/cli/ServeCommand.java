@@ -34,7 +34,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Config file of key = value lines (also BERTH_CONFIG).")
   Path config;
 
-  @Option(names = "--auth", paramLabel = "MODE", description = "Authentication: none. (Access control with users and tokens is not built yet.)")
+  @Option(names = "--auth", paramLabel = "MODE", description = {
+      "Access control: token (default; Bearer tokens from /token, Basic accepted too), basic,",
+      "or none (anyone can push, pull and delete: for throwaway local use only).",
+      "On first start an 'admin' user is created; its password is printed once",
+      "(or taken from BERTH_ADMIN_PASSWORD)."})
   String auth;
 
   @Override
@@ -66,8 +70,15 @@ final class ServeCommand implements Callable<Integer> {
         System.err.println("berth: error while stopping: " + e);
       }
     }, "berth-shutdown"));
-    System.out.println("berth: listening on " + server.baseUri() + " (data: " + c.dataDir() + ", storage: " + c.storageDriver() + ", metadata: sqlite)");
-    System.out.println("berth: WARNING: authentication is OFF (--auth none): anyone who can reach this port can push, pull and delete. Use it only on a private machine.");
+    System.out.println("berth: listening on " + server.baseUri() + " (data: " + c.dataDir() + ", storage: " + c.storageDriver()
+        + ", metadata: sqlite, auth: " + c.auth().mode() + ")");
+    if (c.auth().mode().equals("none")) {
+      System.out.println("berth: WARNING: authentication is OFF (--auth none): anyone who can reach this port can push, pull and delete. Use it only on a private machine.");
+    } else if (server.initialAdminPassword() != null) {
+      System.out.println("berth: created user \"admin\" with password: " + server.initialAdminPassword());
+      System.out.println("berth: this password is shown only once. Log in with: docker login " + server.baseUri().getAuthority() + " -u admin");
+      System.out.println("berth: then give others access, e.g.: berth user add ci-bot && berth grant push hoge/fuga ci-bot");
+    }
     System.out.flush();
     server.join();
     return 0;

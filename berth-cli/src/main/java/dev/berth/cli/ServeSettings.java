@@ -29,7 +29,10 @@ final class ServeSettings {
   static {
     KEYS.put("listen", "address to listen on, HOST:PORT (default 127.0.0.1:5000)");
     KEYS.put("data", "data directory: SQLite metadata and, with the filesystem driver, blobs (default ./berth-data)");
-    KEYS.put("auth", "authentication: none (default, for now: access control arrives with issue #3)");
+    KEYS.put("auth", "access control: token (default: Bearer tokens from /token, Basic also accepted), basic, or none (no access control at all)");
+    KEYS.put("auth.realm", "token endpoint URL to advertise in challenges (default: derived from each request's Host, http(s)://HOST/token)");
+    KEYS.put("auth.service", "service name in challenges and tokens (default berth)");
+    KEYS.put("auth.token.ttl", "lifetime of access tokens, e.g. 5m (default 5m)");
     KEYS.put("storage.driver", "storage driver: filesystem (default)");
     KEYS.put("uploads.expiry", "how long an idle upload session lives, e.g. 24h, 30m (default 24h)");
     KEYS.put("cache.manifests", "memory for cached manifests, e.g. 64MiB (default 64MiB)");
@@ -39,6 +42,7 @@ final class ServeSettings {
   private static final Set<String> OTHER_ENV = Set.of("BERTH_CONFIG", "BERTH_JAVA_OPTS", "BERTH_JAVA_HOME", "BERTH_ADMIN_PASSWORD", "BERTH_HOME", "BERTH_JAR", "BERTH_ACCESS_LOG");
 
   private final Map<String, String> values = new LinkedHashMap<>();
+  private String adminPassword;
   private final Map<String, String> origins = new LinkedHashMap<>();
 
   void set(String key, String value, String origin) {
@@ -71,7 +75,8 @@ final class ServeSettings {
   void loadEnv(Map<String, String> env) {
     for (var e : new TreeMap<>(env).entrySet()) {
       String name = e.getKey();
-      if (!name.startsWith("BERTH_") || OTHER_ENV.contains(name)) continue;
+      if (name.equals("BERTH_ADMIN_PASSWORD")) adminPassword = e.getValue();
+      if (!name.startsWith("BERTH_") || OTHER_ENV.contains(name) || name.startsWith("BERTH_REGISTRY_")) continue;
       String key = name.substring(6).toLowerCase(Locale.ROOT).replace('_', '.');
       set(key, e.getValue(), "environment variable " + name);
     }
@@ -92,10 +97,17 @@ final class ServeSettings {
     }
     String host = m.group(1) == null || m.group(1).isEmpty() ? "0.0.0.0" : m.group(1).replace("[", "").replace("]", "");
     int port = Integer.parseInt(m.group(2));
-    String auth = values.getOrDefault("auth", "none");
-    if (!auth.equals("none")) {
-      throw bad("auth", "\"" + auth + "\" is not supported yet; the only value is none");
+    String auth = values.getOrDefault("auth", "token");
+    if (!java.util.Set.of("none", "token", "basic").contains(auth)) {
+      throw bad("auth", "\"" + auth + "\" is not a mode; use token (default), basic or none");
     }
+    Duration tokenTtl = duration("auth.token.ttl", values.getOrDefault("auth.token.ttl", "5m"));
+    String realm = values.get("auth.realm");
+    if (realm != null && !realm.matches("^https?://\\S+$")) {
+      throw bad("auth.realm", "\"" + realm + "\" is not an http(s) URL");
+    }
+    String service = values.getOrDefault("auth.service", "berth");
+    ServerConfig.Auth authConfig = new ServerConfig.Auth(auth, realm, service, tokenTtl, adminPassword);
     String driverName = values.getOrDefault("storage.driver", "filesystem");
     StorageDriverFactory factory;
     try {
@@ -122,7 +134,7 @@ final class ServeSettings {
     }
     Duration expiry = duration("uploads.expiry", values.getOrDefault("uploads.expiry", "24h"));
     long cache = bytes("cache.manifests", values.getOrDefault("cache.manifests", "64MiB"));
-    return new ServerConfig(host, port, data, driverName, Map.copyOf(driverConfig), expiry, cache);
+    return new ServerConfig(host, port, data, driverName, Map.copyOf(driverConfig), expiry, cache, authConfig);
   }
 
   private UserError bad(String key, String why) {

@@ -1,6 +1,17 @@
 package dev.berth.server;
 
 import dev.berth.server.auth.AccessControl;
+import dev.berth.server.auth.AuthStore;
+import dev.berth.server.auth.Authenticator;
+import dev.berth.server.auth.LoginThrottle;
+import dev.berth.server.auth.Passwords;
+import dev.berth.server.auth.Policy;
+import dev.berth.server.auth.RegistryAccessControl;
+import dev.berth.server.auth.TokenService;
+import dev.berth.server.auth.TokenSigner;
+import dev.berth.server.http.TokenResource;
+import dev.berth.server.meta.SqliteAuthStore;
+import dev.berth.server.meta.SqliteMetadataStore;
 import dev.berth.server.http.BlobResource;
 import dev.berth.server.http.ListingResource;
 import dev.berth.server.http.ManifestResource;
@@ -41,6 +52,7 @@ public final class BerthServer implements AutoCloseable {
   private final StorageDriver driver;
   private final ScheduledExecutorService housekeeping;
   private final String host;
+  private String initialAdminPassword;
 
   private BerthServer(Server jetty, ServerConnector connector, MetadataStore meta, StorageDriver driver,
       ScheduledExecutorService housekeeping, String host) {
@@ -53,14 +65,44 @@ public final class BerthServer implements AutoCloseable {
   }
 
   public static BerthServer start(ServerConfig config) throws Exception {
-    return start(config, AccessControl.NONE);
-  }
-
-  public static BerthServer start(ServerConfig config, AccessControl access) throws Exception {
     Files.createDirectories(config.dataDir());
     StorageDriver driver = StorageDriverFactory.find(config.storageDriver()).create(config.storageConfig());
-    MetadataStore meta = MetadataStores.open(config);
+    SqliteMetadataStore meta;
+    try {
+      meta = MetadataStores.open(config);
+    } catch (RuntimeException e) {
+      driver.close();
+      throw e;
+    }
     Clock clock = Clock.systemUTC();
+    AccessControl access;
+    TokenService tokenService = null;
+    String initialAdminPassword = null;
+    String mode = config.auth().mode();
+    if (mode.equals("none")) {
+      access = AccessControl.NONE;
+    } else {
+      AuthStore authStore = new SqliteAuthStore(meta);
+      if (!authStore.hasUsers()) {
+        String pw = config.auth().adminPassword();
+        if (pw == null || pw.isEmpty()) {
+          pw = Passwords.randomSecret(24);
+          initialAdminPassword = pw;
+        }
+        authStore.addUser("admin", Passwords.hash(pw.toCharArray()), false, true);
+        LOG.info("created the administrator account \"admin\"");
+      }
+      TokenSigner signer = new TokenSigner(TokenSigner.loadOrCreateKey(config.dataDir().resolve("keys/token-signing.jwk")),
+          config.auth().service(), clock);
+      Authenticator authenticator = new Authenticator(authStore, clock);
+      Policy policy = new Policy(authStore);
+      LoginThrottle throttle = new LoginThrottle(clock);
+      RegistryAccessControl rac = new RegistryAccessControl(
+          mode.equals("basic") ? RegistryAccessControl.Mode.BASIC : RegistryAccessControl.Mode.TOKEN,
+          config.auth().realm(), authStore, authenticator, policy, signer, throttle, clock);
+      tokenService = new TokenService(authenticator, policy, signer, throttle, rac, config.auth().tokenTtl(), Duration.ofDays(30), clock);
+      access = rac;
+    }
     BlobStore blobs = new BlobStore(driver);
     UploadService uploads = new UploadService(meta, blobs, clock);
     ManifestService manifests = new ManifestService(meta, blobs, config.manifestCacheBytes());
@@ -68,7 +110,8 @@ public final class BerthServer implements AutoCloseable {
         new BlobResource(access, meta, blobs),
         new UploadResource(access, meta, uploads),
         new ManifestResource(access, manifests),
-        new ListingResource(access, meta));
+        new ListingResource(access, meta),
+        new TokenResource(tokenService));
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 4);
     threads.setName("berth");
@@ -107,7 +150,17 @@ public final class BerthServer implements AutoCloseable {
         LOG.warn("upload expiry sweep failed", e);
       }
     }, every, every, TimeUnit.SECONDS);
-    return new BerthServer(jetty, connector, meta, driver, housekeeping, config.host());
+    BerthServer server = new BerthServer(jetty, connector, meta, driver, housekeeping, config.host());
+    server.initialAdminPassword = initialAdminPassword;
+    return server;
+  }
+
+  /**
+   * The password of the {@code admin} account when this start created it with a generated
+   * password (to be shown once), else null.
+   */
+  public String initialAdminPassword() {
+    return initialAdminPassword;
   }
 
   /** The port actually bound (useful with port 0). */

@@ -1,13 +1,12 @@
 package dev.berth.server;
 
-import dev.berth.server.meta.MetadataStore;
 import dev.berth.server.meta.SqliteMetadataStore;
 
 /** Opens the metadata store the configuration names (SQLite in the data directory by default). */
 final class MetadataStores {
   private MetadataStores() {}
 
-  static MetadataStore open(ServerConfig config) {
+  static SqliteMetadataStore open(ServerConfig config) {
     return SqliteMetadataStore.open(config.dataDir().resolve("metadata.db"));
   }
 }

@@ -10,11 +10,12 @@ import java.util.Map;
  *
  * @param host address to listen on
  * @param port port to listen on; 0 picks a free one
- * @param dataDir the data directory (SQLite metadata and, with the filesystem driver, blobs)
+ * @param dataDir the data directory (SQLite metadata, token signing key, and with the filesystem driver, blobs)
  * @param storageDriver storage driver name ({@code filesystem})
  * @param storageConfig the driver's settings
  * @param uploadExpiry how long an upload session may sit unused before it is cleaned up
  * @param manifestCacheBytes bytes of manifest content kept in memory
+ * @param auth access control settings
  */
 public record ServerConfig(
     String host,
@@ -23,17 +24,42 @@ public record ServerConfig(
     String storageDriver,
     Map<String, String> storageConfig,
     Duration uploadExpiry,
-    long manifestCacheBytes) {
+    long manifestCacheBytes,
+    Auth auth) {
 
   public static final int DEFAULT_PORT = 5000;
 
-  /** Defaults: 127.0.0.1:5000, filesystem storage under {@code dataDir/blobs}. */
+  /**
+   * Access control.
+   *
+   * @param mode none (everything allowed), token (Bearer challenge + token endpoint; Basic also
+   *     accepted) or basic (Basic challenge)
+   * @param realm the token endpoint URL to advertise; null derives it from each request's Host
+   * @param service the service name in challenges and tokens
+   * @param tokenTtl lifetime of access tokens
+   * @param adminPassword password for the admin user created on first start; null generates one
+   */
+  public record Auth(String mode, String realm, String service, Duration tokenTtl, String adminPassword) {
+    public static Auth none() {
+      return new Auth("none", null, "berth", Duration.ofMinutes(5), null);
+    }
+
+    public static Auth token(String adminPassword) {
+      return new Auth("token", null, "berth", Duration.ofMinutes(5), adminPassword);
+    }
+  }
+
+  /** Defaults: 127.0.0.1:5000, filesystem storage under {@code dataDir/storage}, no authentication (for tests). */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig("127.0.0.1", DEFAULT_PORT, dataDir, "filesystem",
-        Map.of("root", dataDir.resolve("storage").toString()), Duration.ofHours(24), 64L << 20);
+        Map.of("root", dataDir.resolve("storage").toString()), Duration.ofHours(24), 64L << 20, Auth.none());
   }
 
   public ServerConfig withListen(String newHost, int newPort) {
-    return new ServerConfig(newHost, newPort, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes);
+    return new ServerConfig(newHost, newPort, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, auth);
+  }
+
+  public ServerConfig withAuth(Auth newAuth) {
+    return new ServerConfig(host, port, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, newAuth);
   }
 }

@@ -17,6 +17,9 @@ public interface AccessControl {
   /** Whether every action of the scope is allowed (no exception, no audit of a denial). */
   boolean allows(Caller ex, Scope scope);
 
+  /** Records a write that happened (push, tag move, delete) in the audit log. */
+  default void recordWrite(Caller ex, String action, String resource, String detail) {}
+
   /** {@code --auth none}: everything is allowed. For throwaway local use only. */
   AccessControl NONE = new AccessControl() {
     @Override

@@ -7,4 +7,12 @@ public interface Caller {
   String remoteAddress();
 
   String requestId();
+
+  /** "http" or "https", as the client sees it (honours X-Forwarded-Proto). */
+  String scheme();
+
+  /** Per-request storage for the authentication result, so it is computed once. */
+  Object authState();
+
+  void authState(Object state);
 }

@@ -45,6 +45,7 @@ public final class BlobResource {
         Digest d = Digest.parse(route.reference());
         if (!meta.unlinkBlob(repo, d)) throw unknown(repo, d);
         ex.sendEmpty(202);
+        access.recordWrite(ex, "delete", "repository:" + repo, "blob " + d);
       }
       default -> throw RegistryHandler.methodNotAllowed(ex, method, "GET", "HEAD", "DELETE");
     }

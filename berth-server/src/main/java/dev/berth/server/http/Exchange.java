@@ -28,6 +28,7 @@ public final class Exchange implements dev.berth.server.auth.Caller {
   private final Response response;
   private final String requestId;
   private Fields query;
+  private Object authState;
   private boolean committed;
 
   Exchange(Request request, Response response, String requestId) {
@@ -47,6 +48,23 @@ public final class Exchange implements dev.berth.server.auth.Caller {
   @Override
   public String requestId() {
     return requestId;
+  }
+
+  @Override
+  public String scheme() {
+    String forwarded = request.getHeaders().get("X-Forwarded-Proto");
+    if (forwarded != null && !forwarded.isBlank()) return forwarded.trim().toLowerCase(java.util.Locale.ROOT);
+    return request.isSecure() ? "https" : "http";
+  }
+
+  @Override
+  public Object authState() {
+    return authState;
+  }
+
+  @Override
+  public void authState(Object state) {
+    this.authState = state;
   }
 
   public String method() {

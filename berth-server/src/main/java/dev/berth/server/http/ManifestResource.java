@@ -44,11 +44,14 @@ public final class ManifestResource {
           ex.setHeader("OCI-Subject", p.subject().toString());
         }
         ex.sendEmpty(201);
+        access.recordWrite(ex, "push", "repository:" + repo, "manifest " + p.digest()
+            + (dev.berth.oci.Digest.looksLikeDigest(ref) ? "" : " tagged " + ref));
       }
       case "DELETE" -> {
         access.require(ex, Scope.repository(repo.value(), Scope.DELETE));
         manifests.delete(repo, ref);
         ex.sendEmpty(202);
+        access.recordWrite(ex, "delete", "repository:" + repo, (dev.berth.oci.Digest.looksLikeDigest(ref) ? "manifest " : "tag ") + ref);
       }
       default -> throw RegistryHandler.methodNotAllowed(ex, method, "GET", "HEAD", "PUT", "DELETE");
     }

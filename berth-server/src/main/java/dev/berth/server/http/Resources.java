@@ -8,4 +8,5 @@ public record Resources(
     BlobResource blobs,
     UploadResource uploads,
     ManifestResource manifests,
-    ListingResource listings) {}
+    ListingResource listings,
+    TokenResource tokens) {}

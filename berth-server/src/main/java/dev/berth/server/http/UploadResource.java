@@ -51,6 +51,7 @@ public final class UploadResource {
       }
       uploads.finish(u, d);
       created(ex, repo, d);
+      access.recordWrite(ex, "push", "repository:" + repo, "blob " + d);
       return;
     }
     UploadRecord u = uploads.start(repo);
@@ -79,6 +80,7 @@ public final class UploadResource {
     }
     meta.linkBlob(repo, d);
     created(ex, repo, d);
+    access.recordWrite(ex, "push", "repository:" + repo, "blob " + d + " mounted from " + from);
     return true;
   }
 
@@ -116,6 +118,7 @@ public final class UploadResource {
         }
         uploads.finish(u, d);
         created(ex, repo, d);
+        access.recordWrite(ex, "push", "repository:" + repo, "blob " + d);
       }
       case "DELETE" -> {
         access.require(ex, Scope.repository(repo.value(), Scope.PULL, Scope.PUSH));

@@ -653,7 +653,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     T run(Conn c) throws SQLException;
   }
 
-  private <T> T read(String what, SqlWork<T> work) {
+  <T> T read(String what, SqlWork<T> work) {
     Conn c = acquireReader();
     try {
       return work.run(c);

@@ -1,0 +1,68 @@
+package dev.berth.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.server.auth.AuthStore;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "audit", mixinStandardHelpOptions = true,
+    description = {"Why was that request refused? The audit log has every denial and every write,",
+        "with time, principal, client, action, resource, decision, reason and request id.",
+        "  berth audit --denied --since 1h",
+        "  berth audit --request-id 3f2a9c1e0b7d4a55"})
+final class AuditCommand implements Runnable {
+  @Mixin DataDir data;
+  @Option(names = "--denied", description = "Only denials.") boolean denied;
+  @Option(names = "--request-id", paramLabel = "ID", description = "The request id from an error's detail or X-Request-Id.") String requestId;
+  @Option(names = "--since", paramLabel = "WHEN", description = "A duration back (30m, 2h, 7d) or an ISO instant (2026-12-01T10:00:00Z).") String since;
+  @Option(names = "--principal", paramLabel = "WHO", description = "user:NAME, token:ID or anonymous.") String principal;
+  @Option(names = "--limit", defaultValue = "200", description = "At most this many entries, newest first (default 200).") int limit;
+  @Option(names = "--json", description = "One JSON object per line.") boolean json;
+
+  @Override
+  public void run() {
+    Instant from = null;
+    if (since != null) {
+      try {
+        from = Instant.parse(since);
+      } catch (DateTimeParseException e) {
+        from = Instant.now().minus(new ServeSettings().duration("--since", since));
+      }
+    }
+    List<AuthStore.AuditEntry> entries;
+    try (var s = data.open()) {
+      entries = s.auth().audit(new AuthStore.AuditQuery(denied, requestId, from, principal, limit));
+    }
+    ObjectMapper om = new ObjectMapper().findAndRegisterModules();
+    for (AuthStore.AuditEntry e : entries) {
+      if (json) {
+        var m = new java.util.LinkedHashMap<String, Object>();
+        m.put("time", e.time().toString());
+        m.put("requestId", e.requestId());
+        m.put("principal", e.principal());
+        m.put("client", e.client());
+        m.put("remote", e.remote());
+        m.put("action", e.action());
+        m.put("resource", e.resource());
+        m.put("decision", e.decision());
+        m.put("reason", e.reason());
+        m.put("message", e.message());
+        try {
+          System.out.println(om.writeValueAsString(m));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+          throw new IllegalStateException(ex);
+        }
+      } else {
+        System.out.println(e.time().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + "  " + e.requestId() + "  " + e.decision().toUpperCase(java.util.Locale.ROOT)
+            + "  " + e.principal() + "  " + e.action() + " " + e.resource() + (e.reason() == null ? "" : "  reason=" + e.reason())
+            + "  client=" + e.client() + "  from=" + e.remote());
+        if (e.message() != null) System.out.println("    " + e.message());
+      }
+    }
+    if (entries.isEmpty()) System.err.println("no audit entries match");
+  }
+}
