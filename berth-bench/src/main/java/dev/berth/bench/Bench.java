@@ -70,6 +70,19 @@ public final class Bench {
       targets.add(new Target("B", new Registry(o.compare, o.user, o.password), process(o.comparePid, o.compareCmd, logs.resolve("b.log"))));
     }
     boolean compare = targets.size() == 2;
+    // killed (SIGTERM, Ctrl-C) mid-run: say so, print what was measured, stop the launched servers
+    Thread hook = new Thread(() -> {
+      System.err.println("berth-bench: terminated before the end; partial figures follow");
+      report.table(compare);
+      for (Target t : targets) {
+        try {
+          if (t.proc != null && t.proc.launched()) t.proc.stop();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }, "berth-bench-interrupted");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       System.err.printf("berth-bench: run %s, %d round(s)%s, %s%n", run, o.rounds, o.quick ? " (quick)" : "", loadavg());
       startup();
@@ -117,6 +130,11 @@ public final class Bench {
       }
       ok = true;
     } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        return ok; // the hook reports
+      }
       report.table(compare);
       for (Target t : targets) {
         if (t.proc != null && t.proc.launched()) t.proc.stop();
@@ -433,6 +451,7 @@ public final class Bench {
 
   private Measurement manifestWrk(Target t, String method, int c) throws Exception {
     URI u = t.reg.uri("/v2/" + repo("manifest") + "/manifests/latest");
+    t.reg.getManifest(repo("manifest"), "latest", (Digest) t.state.get("manifest")); // checked once, and a fresh token
     Map<String, String> h = wrkHeaders(t, u, Registry.MANIFEST_ACCEPT);
     if (o.warmup > 0) Wrk.run(u, method, h, c, Math.max(1, o.warmup));
     try (Probe pr = new Probe(t)) {
@@ -507,6 +526,7 @@ public final class Bench {
 
   private Measurement tagListWrk(Target t, int c) throws Exception {
     URI u = t.reg.uri("/v2/" + repo("taglist") + "/tags/list");
+    t.reg.listTags(repo("taglist"), o.tags); // checked once, and a fresh token
     Map<String, String> h = wrkHeaders(t, u, null);
     if (o.warmup > 0) Wrk.run(u, "GET", h, c, Math.max(1, o.warmup));
     try (Probe pr = new Probe(t)) {

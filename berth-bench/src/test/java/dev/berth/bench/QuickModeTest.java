@@ -45,6 +45,20 @@ class QuickModeTest {
   }
 
   @Test
+  void bearerTokenFlowAndBasicCredentialsWork() throws Exception {
+    ServerConfig.Auth token = ServerConfig.Auth.token("bench-secret");
+    ServerConfig.Auth basic = new ServerConfig.Auth("basic", null, "berth", token.tokenTtl(), "bench-secret");
+    for (ServerConfig.Auth auth : List.of(token, basic)) {
+      Path data = tmp.resolve("berth-" + auth.mode());
+      try (BerthServer berth = BerthServer.start(ServerConfig.defaults(data).withListen("127.0.0.1", 0).withAuth(auth))) {
+        String out = run(List.of("--quick", "--url", berth.baseUri().toString(), "--user", "admin", "--password", "bench-secret",
+            "--scenarios", "push,push-chunked,pull,manifest,small-blobs,tag-push,tag-list,images", "--no-wrk"));
+        assertThat(out).contains("manifest GET c=4", "image push");
+      }
+    }
+  }
+
+  @Test
   void compareModeAgainstDistributionCompletes() throws Exception {
     Path registry = Path.of("/usr/bin/docker-registry");
     assumeTrue(Files.isExecutable(registry), "Debian's docker-registry is not installed; apt-get install docker-registry");
