@@ -51,6 +51,10 @@ public final class ServerProcess implements AutoCloseable {
   /** Starts the command and returns milliseconds until {@code probe} first succeeds. */
   public double start(Probe probe) throws Exception {
     if (command == null) throw new IllegalStateException("attached, not launched");
+    if (probe.answered()) {
+      throw new CheckFailed("something already answers GET /v2/ where this command should listen; stop it first, "
+          + "or the figures would be another process's: " + command);
+    }
     ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "exec " + command);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -60,7 +64,13 @@ public final class ServerProcess implements AutoCloseable {
     long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       if (probe.answered()) {
-        return (System.nanoTime() - t0) / 1e6;
+        double ms = (System.nanoTime() - t0) / 1e6;
+        Thread.sleep(50);
+        if (!process.isAlive()) {
+          throw new CheckFailed("server command exited with " + process.exitValue() + " although GET /v2/ was answered: "
+              + "another process listens on its address (log: " + log + "): " + command);
+        }
+        return ms;
       }
       if (!process.isAlive()) {
         throw new CheckFailed("server command exited with " + process.exitValue() + " before answering GET /v2/ (log: " + log + "): " + command);
