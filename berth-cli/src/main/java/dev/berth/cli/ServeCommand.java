@@ -41,6 +41,15 @@ final class ServeCommand implements Callable<Integer> {
       "(or taken from BERTH_ADMIN_PASSWORD)."})
   String auth;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this PEM certificate (chain); needs --tls-key.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(names = "--tls-self-signed", description = "Serve HTTPS with a self-signed certificate (made once, kept in the data directory); prints how to make docker trust it.")
+  boolean tlsSelfSigned;
+
   @Override
   public Integer call() throws Exception {
     ServeSettings s = new ServeSettings();
@@ -50,6 +59,9 @@ final class ServeCommand implements Callable<Integer> {
     if (listen != null) s.set("listen", listen, "--listen");
     if (data != null) s.set("data", data.toString(), "--data");
     if (auth != null) s.set("auth", auth, "--auth");
+    if (tlsCert != null) s.set("tls.cert", tlsCert.toString(), "--tls-cert");
+    if (tlsKey != null) s.set("tls.key", tlsKey.toString(), "--tls-key");
+    if (tlsSelfSigned) s.set("tls.self-signed", "true", "--tls-self-signed");
     ServerConfig c = s.resolve();
     BerthServer server;
     try {
@@ -72,6 +84,13 @@ final class ServeCommand implements Callable<Integer> {
     }, "berth-shutdown"));
     System.out.println("berth: listening on " + server.baseUri() + " (data: " + c.dataDir() + ", storage: " + c.storageDriver()
         + ", metadata: sqlite, auth: " + c.auth().mode() + ")");
+    if (c.tls().selfSigned()) {
+      Path crt = dev.berth.server.Tls.selfSignedCert(c.dataDir());
+      String hostPort = server.baseUri().getAuthority();
+      System.out.println("berth: HTTPS with a self-signed certificate: " + crt);
+      System.out.println("berth: make docker trust it: mkdir -p /etc/docker/certs.d/" + hostPort + " && cp " + crt + " /etc/docker/certs.d/" + hostPort + "/ca.crt");
+      System.out.println("berth: skopeo/podman: --cert-dir /etc/docker/certs.d/" + hostPort + "; curl: --cacert " + crt);
+    }
     if (c.auth().mode().equals("none")) {
       System.out.println("berth: WARNING: authentication is OFF (--auth none): anyone who can reach this port can push, pull and delete. Use it only on a private machine.");
     } else if (server.initialAdminPassword() != null) {

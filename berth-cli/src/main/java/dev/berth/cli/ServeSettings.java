@@ -33,6 +33,10 @@ final class ServeSettings {
     KEYS.put("auth.realm", "token endpoint URL to advertise in challenges (default: derived from each request's Host, http(s)://HOST/token)");
     KEYS.put("auth.service", "service name in challenges and tokens (default berth)");
     KEYS.put("auth.token.ttl", "lifetime of access tokens, e.g. 5m (default 5m)");
+    KEYS.put("tls.cert", "PEM certificate (chain) file: serve HTTPS");
+    KEYS.put("tls.key", "PEM private key file of tls.cert");
+    KEYS.put("tls.self-signed", "true: serve HTTPS with a self-signed certificate made once and kept in the data directory");
+    KEYS.put("clients.minimum", "refuse clients older than these, e.g. docker-cli=17.05,docker-daemon=18.09 (default: none)");
     KEYS.put("storage.driver", "storage driver: filesystem (default)");
     KEYS.put("uploads.expiry", "how long an idle upload session lives, e.g. 24h, 30m (default 24h)");
     KEYS.put("cache.manifests", "memory for cached manifests, e.g. 64MiB (default 64MiB)");
@@ -78,6 +82,9 @@ final class ServeSettings {
       if (name.equals("BERTH_ADMIN_PASSWORD")) adminPassword = e.getValue();
       if (!name.startsWith("BERTH_") || OTHER_ENV.contains(name) || name.startsWith("BERTH_REGISTRY_")) continue;
       String key = name.substring(6).toLowerCase(Locale.ROOT).replace('_', '.');
+      for (String k : KEYS.keySet()) {
+        if (k.replace('-', '.').equals(key)) key = k;
+      }
       set(key, e.getValue(), "environment variable " + name);
     }
   }
@@ -132,9 +139,30 @@ final class ServeSettings {
       }
       driverConfig.put(sub, e.getValue());
     }
+    ServerConfig.Tls tls = ServerConfig.Tls.OFF;
+    boolean selfSigned = bool("tls.self-signed", values.getOrDefault("tls.self-signed", "false"));
+    String cert = values.get("tls.cert");
+    String key = values.get("tls.key");
+    if (selfSigned && cert != null) throw bad("tls.self-signed", "cannot be combined with tls.cert: choose your certificate or a self-signed one");
+    if (cert != null || key != null) {
+      if (cert == null) throw bad("tls.key", "needs tls.cert (--tls-cert) too");
+      if (key == null) throw bad("tls.cert", "needs tls.key (--tls-key) too");
+      for (String k : new String[] {"tls.cert", "tls.key"}) {
+        if (!java.nio.file.Files.isReadable(Path.of(values.get(k)))) throw bad(k, "file " + values.get(k) + " does not exist or cannot be read");
+      }
+      tls = new ServerConfig.Tls(Path.of(cert).toAbsolutePath(), Path.of(key).toAbsolutePath(), false);
+    } else if (selfSigned) {
+      tls = new ServerConfig.Tls(null, null, true);
+    }
+    dev.berth.server.auth.MinimumClients minimum;
+    try {
+      minimum = dev.berth.server.auth.MinimumClients.parse(values.get("clients.minimum"));
+    } catch (IllegalArgumentException e) {
+      throw bad("clients.minimum", e.getMessage());
+    }
     Duration expiry = duration("uploads.expiry", values.getOrDefault("uploads.expiry", "24h"));
     long cache = bytes("cache.manifests", values.getOrDefault("cache.manifests", "64MiB"));
-    return new ServerConfig(host, port, data, driverName, Map.copyOf(driverConfig), expiry, cache, authConfig);
+    return new ServerConfig(host, port, data, driverName, Map.copyOf(driverConfig), expiry, cache, authConfig, tls, minimum);
   }
 
   private UserError bad(String key, String why) {
@@ -157,6 +185,14 @@ final class ServeSettings {
     };
     if (d.isZero()) throw bad(key, "must be more than zero");
     return d;
+  }
+
+  boolean bool(String key, String s) {
+    return switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "1", "on" -> true;
+      case "false", "no", "0", "off" -> false;
+      default -> throw bad(key, "\"" + s + "\" is not true or false");
+    };
   }
 
   long bytes(String key, String s) {

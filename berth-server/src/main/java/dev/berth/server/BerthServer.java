@@ -52,16 +52,18 @@ public final class BerthServer implements AutoCloseable {
   private final StorageDriver driver;
   private final ScheduledExecutorService housekeeping;
   private final String host;
+  private final boolean tls;
   private String initialAdminPassword;
 
   private BerthServer(Server jetty, ServerConnector connector, MetadataStore meta, StorageDriver driver,
-      ScheduledExecutorService housekeeping, String host) {
+      ScheduledExecutorService housekeeping, String host, boolean tls) {
     this.jetty = jetty;
     this.connector = connector;
     this.meta = meta;
     this.driver = driver;
     this.housekeeping = housekeeping;
     this.host = host;
+    this.tls = tls;
   }
 
   public static BerthServer start(ServerConfig config) throws Exception {
@@ -111,7 +113,8 @@ public final class BerthServer implements AutoCloseable {
         new UploadResource(access, meta, uploads),
         new ManifestResource(access, manifests),
         new ListingResource(access, meta),
-        new TokenResource(tokenService));
+        new TokenResource(tokenService),
+        config.minimumClients());
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 4);
     threads.setName("berth");
@@ -122,7 +125,17 @@ public final class BerthServer implements AutoCloseable {
     http.setSendDateHeader(true);
     http.setRequestHeaderSize(64 * 1024);
     http.setOutputBufferSize(256 * 1024);
-    ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+    ServerConnector connector;
+    if (config.tls().enabled()) {
+      http.setSecureScheme("https");
+      org.eclipse.jetty.server.SecureRequestCustomizer src = new org.eclipse.jetty.server.SecureRequestCustomizer();
+      src.setSniHostCheck(false);
+      http.addCustomizer(src);
+      connector = new ServerConnector(jetty, 1, 1, new org.eclipse.jetty.server.SslConnectionFactory(Tls.contextFactory(config), "http/1.1"),
+          new HttpConnectionFactory(http));
+    } else {
+      connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+    }
     connector.setHost(config.host());
     connector.setPort(config.port());
     connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
@@ -150,7 +163,7 @@ public final class BerthServer implements AutoCloseable {
         LOG.warn("upload expiry sweep failed", e);
       }
     }, every, every, TimeUnit.SECONDS);
-    BerthServer server = new BerthServer(jetty, connector, meta, driver, housekeeping, config.host());
+    BerthServer server = new BerthServer(jetty, connector, meta, driver, housekeeping, config.host(), config.tls().enabled());
     server.initialAdminPassword = initialAdminPassword;
     return server;
   }
@@ -172,7 +185,7 @@ public final class BerthServer implements AutoCloseable {
   public URI baseUri() {
     String h = host.contains(":") ? "[" + host + "]" : host;
     if (h.equals("0.0.0.0")) h = "127.0.0.1";
-    return URI.create("http://" + h + ":" + port());
+    return URI.create((tls ? "https://" : "http://") + h + ":" + port());
   }
 
   /** Blocks until the server stops. */

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param uploadExpiry how long an upload session may sit unused before it is cleaned up
  * @param manifestCacheBytes bytes of manifest content kept in memory
  * @param auth access control settings
+ * @param tls TLS settings; {@link Tls#OFF} for plain HTTP
+ * @param minimumClients clients refused as too old
  */
 public record ServerConfig(
     String host,
@@ -25,7 +27,9 @@ public record ServerConfig(
     Map<String, String> storageConfig,
     Duration uploadExpiry,
     long manifestCacheBytes,
-    Auth auth) {
+    Auth auth,
+    Tls tls,
+    dev.berth.server.auth.MinimumClients minimumClients) {
 
   public static final int DEFAULT_PORT = 5000;
 
@@ -49,17 +53,40 @@ public record ServerConfig(
     }
   }
 
+  /**
+   * TLS.
+   *
+   * @param cert PEM certificate chain, or null
+   * @param key PEM private key, or null
+   * @param selfSigned generate (once, kept in the data directory) a self-signed certificate
+   */
+  public record Tls(Path cert, Path key, boolean selfSigned) {
+    public static final Tls OFF = new Tls(null, null, false);
+
+    public boolean enabled() {
+      return selfSigned || cert != null;
+    }
+  }
+
   /** Defaults: 127.0.0.1:5000, filesystem storage under {@code dataDir/storage}, no authentication (for tests). */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig("127.0.0.1", DEFAULT_PORT, dataDir, "filesystem",
-        Map.of("root", dataDir.resolve("storage").toString()), Duration.ofHours(24), 64L << 20, Auth.none());
+        Map.of("root", dataDir.resolve("storage").toString()), Duration.ofHours(24), 64L << 20, Auth.none(), Tls.OFF, dev.berth.server.auth.MinimumClients.NONE);
   }
 
   public ServerConfig withListen(String newHost, int newPort) {
-    return new ServerConfig(newHost, newPort, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, auth);
+    return new ServerConfig(newHost, newPort, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, auth, tls, minimumClients);
   }
 
   public ServerConfig withAuth(Auth newAuth) {
-    return new ServerConfig(host, port, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, newAuth);
+    return new ServerConfig(host, port, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, newAuth, tls, minimumClients);
+  }
+
+  public ServerConfig withMinimumClients(dev.berth.server.auth.MinimumClients m) {
+    return new ServerConfig(host, port, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, auth, tls, m);
+  }
+
+  public ServerConfig withTls(Tls newTls) {
+    return new ServerConfig(host, port, dataDir, storageDriver, storageConfig, uploadExpiry, manifestCacheBytes, auth, newTls, minimumClients);
   }
 }

@@ -80,7 +80,9 @@ public record ClientInfo(String tool, String version, String upstreamTool, Strin
     };
     StringBuilder b = new StringBuilder(name);
     if (version != null) b.append(' ').append(version);
-    if (upstreamTool != null) {
+    if (upstreamTool != null && tool.equals("jib")) {
+      b.append(" (").append(upstreamTool).append(')');
+    } else if (upstreamTool != null) {
       b.append(" relaying ").append(upstreamTool.equals("docker-cli") ? "docker CLI" : upstreamTool);
       if (upstreamVersion != null) b.append(' ').append(upstreamVersion);
     }

@@ -139,11 +139,13 @@ public final class RegistryAccessControl implements AccessControl {
           ok ? null : "listing the catalog needs a login", ok ? null : "log in first");
     }
     if (s.token() != null) {
+      // A bearer token allows exactly what it lists; require() explains what it lacks.
       for (TokenSigner.Access a : s.token().access()) {
         if (a.type().equals(scope.type()) && a.name().equals(scope.name()) && a.actions().contains(action)) {
           return new Policy.Decision(true, "token", "bearer token", null, null);
         }
       }
+      return new Policy.Decision(false, "token_lacks_action", "bearer token", null, null);
     }
     return policy.decide(s.principal(), scope.name(), action);
   }
@@ -156,12 +158,11 @@ public final class RegistryAccessControl implements AccessControl {
       audit(c, s.failure().principal(), String.join(",", scope.actions()), resource, "denied", s.failure().reason(), s.failure().getMessage());
       throw unauthorized(c, scope, s.failure().getMessage(), s.failure().reason(), s.failure().principal(), s.failure().remedy(), true);
     }
-    for (String action : scope.actions()) {
+    for (String action : byIntent(scope.actions())) {
       Policy.Decision d = decide(s, scope, action);
       if (d.allowed()) continue;
       Principal p = s.principal();
-      String verb = verb(action, scope.name());
-      if (s.token() != null && !p.isAnonymous()) {
+      if (s.token() != null) {
         Policy.Decision now = policy.decide(p, scope.name(), action);
         if (now.allowed()) {
           // The token is just narrower than what the principal may do: let the client fetch one with this scope.
@@ -177,6 +178,18 @@ public final class RegistryAccessControl implements AccessControl {
       if (p.isAnonymous()) refusal.withHeader("WWW-Authenticate", challenge(c, scope, null));
       throw refusal;
     }
+  }
+
+  /** Actions in the order that names the caller's intent first: push, delete, then pull. */
+  static java.util.List<String> byIntent(java.util.Collection<String> actions) {
+    java.util.List<String> l = new java.util.ArrayList<>(actions);
+    l.sort(java.util.Comparator.comparingInt(a -> switch (a) {
+      case "push" -> 0;
+      case "delete" -> 1;
+      case "pull" -> 3;
+      default -> 2;
+    }));
+    return l;
   }
 
   static String verb(String action, String repo) {

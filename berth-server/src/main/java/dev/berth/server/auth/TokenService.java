@@ -120,7 +120,7 @@ public final class TokenService {
         if (RepositoryName.violation(s.name()) != null) {
           RepositoryName.parse(s.name()); // throws NAME_INVALID with the rule
         }
-        for (String a : want) {
+        for (String a : RegistryAccessControl.byIntent(want)) {
           Policy.Decision d = policy.decide(principal, s.name(), a);
           if (d.allowed()) {
             got.add(a);

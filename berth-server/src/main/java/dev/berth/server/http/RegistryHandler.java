@@ -72,6 +72,7 @@ public final class RegistryHandler extends Handler.Abstract {
           ErrorDetail.reason("route_unknown"), 404, null);
     }
     String method = ex.method();
+    resources.minimumClients().check(ex);
     switch (route.kind()) {
       case TOKEN -> resources.tokens().handle(ex, only(ex, method, "GET", "POST"));
       case BASE -> only(ex, method, "GET", "HEAD").base(ex, route, resources);

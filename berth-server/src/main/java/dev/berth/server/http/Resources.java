@@ -9,4 +9,5 @@ public record Resources(
     UploadResource uploads,
     ManifestResource manifests,
     ListingResource listings,
-    TokenResource tokens) {}
+    TokenResource tokens,
+    dev.berth.server.auth.MinimumClients minimumClients) {}

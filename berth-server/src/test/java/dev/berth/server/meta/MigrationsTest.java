@@ -46,6 +46,19 @@ class MigrationsTest {
     return !rows(c, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'").isEmpty();
   }
 
+  /** The newest shipped version; test migrations come after it. */
+  private static final int S = Migrations.shipped().latestVersion();
+
+  private static List<Integer> shippedVersions() {
+    return Migrations.shipped().migrations().stream().map(Migrations.Migration::version).toList();
+  }
+
+  private static List<String> shippedVersionStrings(int... extra) {
+    List<String> out = new ArrayList<>(shippedVersions().stream().map(String::valueOf).toList());
+    for (int e : extra) out.add(String.valueOf(e));
+    return out;
+  }
+
   private static Migrations shippedPlus(String fileName, String sql) {
     List<Migrations.Migration> list = new ArrayList<>(Migrations.shipped().migrations());
     list.add(Migrations.Migration.of(fileName, sql));
@@ -56,10 +69,10 @@ class MigrationsTest {
   void freshDatabaseGetsEveryMigration() throws Exception {
     Migrations shipped = Migrations.shipped();
     try (Connection c = connect("a.db")) {
-      assertThat(shipped.migrate(c, CLOCK)).containsExactly(1);
-      assertThat(Migrations.currentVersion(c)).isEqualTo(shipped.latestVersion()).isEqualTo(1);
-      assertThat(rows(c, "SELECT version, description, applied FROM schema_version"))
-          .containsExactly("1|init|" + CLOCK.millis());
+      assertThat(shipped.migrate(c, CLOCK)).containsExactlyElementsOf(shippedVersions());
+      assertThat(Migrations.currentVersion(c)).isEqualTo(shipped.latestVersion()).isEqualTo(S);
+      assertThat(rows(c, "SELECT version, description, applied FROM schema_version ORDER BY version"))
+          .startsWith("1|init|" + CLOCK.millis()).hasSize(shippedVersions().size());
       for (String t : List.of("repositories", "blobs", "repo_blobs", "manifests", "manifest_refs", "tags", "uploads")) {
         assertThat(tableExists(c, t)).as(t).isTrue();
       }
@@ -78,7 +91,7 @@ class MigrationsTest {
     // and through the store: open, close, open again
     SqliteMetadataStore.open(dir.resolve("a.db")).close();
     try (Connection c = connect("a.db")) {
-      assertThat(rows(c, "SELECT version FROM schema_version")).containsExactly("1");
+      assertThat(rows(c, "SELECT version FROM schema_version ORDER BY version")).containsExactlyElementsOf(shippedVersionStrings());
     }
   }
 
@@ -86,12 +99,12 @@ class MigrationsTest {
   void newMigrationsAreAppliedOnTopOfOldOnes() throws Exception {
     try (Connection c = connect("a.db")) {
       Migrations.shipped().migrate(c, CLOCK);
-      Migrations next = shippedPlus("V2__labels.sql",
+      Migrations next = shippedPlus("V" + (S + 1) + "__labels.sql",
           "-- labels; a comment with a ; in it\nCREATE TABLE labels (k TEXT NOT NULL PRIMARY KEY, v TEXT);\n"
               + "INSERT INTO labels (k, v) VALUES ('semi;colon', 'it''s');\n");
-      assertThat(next.migrate(c, CLOCK)).containsExactly(2);
+      assertThat(next.migrate(c, CLOCK)).containsExactly(S + 1);
       assertThat(rows(c, "SELECT k, v FROM labels")).containsExactly("semi;colon|it's");
-      assertThat(rows(c, "SELECT version FROM schema_version ORDER BY version")).containsExactly("1", "2");
+      assertThat(rows(c, "SELECT version FROM schema_version ORDER BY version")).containsExactlyElementsOf(shippedVersionStrings(S + 1));
     }
   }
 
@@ -99,16 +112,16 @@ class MigrationsTest {
   void aDatabaseNewerThanTheCodeIsRefused() throws Exception {
     Path file = dir.resolve("newer.db");
     try (Connection c = connect("newer.db")) {
-      shippedPlus("V2__future.sql", "CREATE TABLE future (x BIGINT)").migrate(c, CLOCK);
+      shippedPlus("V" + (S + 1) + "__future.sql", "CREATE TABLE future (x BIGINT)").migrate(c, CLOCK);
     }
     assertThatThrownBy(() -> SqliteMetadataStore.open(file))
         .isInstanceOf(MigrationException.class)
-        .hasMessageContaining("schema version 2")
+        .hasMessageContaining("schema version " + (S + 1))
         .hasMessageContaining("newer berth")
         .hasMessageContaining("refusing to start");
     try (Connection c = connect("newer.db")) {
       assertThat(tableExists(c, "future")).isTrue();
-      assertThat(rows(c, "SELECT version FROM schema_version ORDER BY version")).containsExactly("1", "2");
+      assertThat(rows(c, "SELECT version FROM schema_version ORDER BY version")).containsExactlyElementsOf(shippedVersionStrings(S + 1));
     }
   }
 
@@ -131,14 +144,14 @@ class MigrationsTest {
   void aFailingMigrationLeavesNothingBehind() throws Exception {
     try (Connection c = connect("a.db")) {
       Migrations.shipped().migrate(c, CLOCK);
-      Migrations broken = shippedPlus("V2__broken.sql",
+      Migrations broken = shippedPlus("V" + (S + 1) + "__broken.sql",
           "CREATE TABLE half (x BIGINT); INSERT INTO half VALUES (1); CREATE TABLE oops (;");
       assertThatThrownBy(() -> broken.migrate(c, CLOCK))
           .isInstanceOf(MigrationException.class)
-          .hasMessageContaining("V2__broken.sql failed at statement 3")
-          .hasMessageContaining("stays at schema version 1");
+          .hasMessageContaining("V" + (S + 1) + "__broken.sql failed at statement 3")
+          .hasMessageContaining("stays at schema version " + S);
       assertThat(tableExists(c, "half")).isFalse();
-      assertThat(Migrations.currentVersion(c)).isEqualTo(1);
+      assertThat(Migrations.currentVersion(c)).isEqualTo(S);
       assertThat(c.getAutoCommit()).isTrue();
     }
   }
@@ -147,8 +160,8 @@ class MigrationsTest {
   void allPendingMigrationsAreOneTransaction() throws Exception {
     try (Connection c = connect("a.db")) {
       List<Migrations.Migration> list = new ArrayList<>(Migrations.shipped().migrations());
-      list.add(Migrations.Migration.of("V2__ok.sql", "CREATE TABLE ok (x BIGINT)"));
-      list.add(Migrations.Migration.of("V3__bad.sql", "CREATE TABLE ok (x BIGINT)"));
+      list.add(Migrations.Migration.of("V" + (S + 1) + "__ok.sql", "CREATE TABLE ok (x BIGINT)"));
+      list.add(Migrations.Migration.of("V" + (S + 2) + "__bad.sql", "CREATE TABLE ok (x BIGINT)"));
       assertThatThrownBy(() -> Migrations.of(list).migrate(c, CLOCK)).isInstanceOf(MigrationException.class);
       assertThat(Migrations.currentVersion(c)).isZero();
       assertThat(tableExists(c, "repositories")).isFalse();
