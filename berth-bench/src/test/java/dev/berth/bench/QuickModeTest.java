@@ -61,7 +61,9 @@ class QuickModeTest {
   @Test
   void compareModeAgainstDistributionCompletes() throws Exception {
     Path registry = Path.of("/usr/bin/docker-registry");
-    assumeTrue(Files.isExecutable(registry), "Debian's docker-registry is not installed; apt-get install docker-registry");
+    String missing = "Debian's docker-registry is not installed; apt-get install docker-registry";
+    if ("true".equals(System.getenv("CI"))) assertThat(Files.isExecutable(registry)).as(missing).isTrue();
+    assumeTrue(Files.isExecutable(registry), missing);
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
