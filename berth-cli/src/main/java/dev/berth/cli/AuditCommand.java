@@ -1,10 +1,10 @@
 package dev.berth.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.server.auth.AuthStore;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,34 +33,23 @@ final class AuditCommand implements Runnable {
         from = Instant.now().minus(new ServeSettings().duration("--since", since));
       }
     }
-    List<AuthStore.AuditEntry> entries;
-    try (var s = data.open()) {
-      entries = s.auth().audit(new AuthStore.AuditQuery(denied, requestId, from, principal, limit));
+    List<Map<String, Object>> entries;
+    try (AdminOps ops = data.admin()) {
+      entries = ops.audit(denied, requestId, from, principal, limit);
     }
-    ObjectMapper om = new ObjectMapper().findAndRegisterModules();
-    for (AuthStore.AuditEntry e : entries) {
+    ObjectMapper om = new ObjectMapper();
+    for (Map<String, Object> e : entries) {
       if (json) {
-        var m = new java.util.LinkedHashMap<String, Object>();
-        m.put("time", e.time().toString());
-        m.put("requestId", e.requestId());
-        m.put("principal", e.principal());
-        m.put("client", e.client());
-        m.put("remote", e.remote());
-        m.put("action", e.action());
-        m.put("resource", e.resource());
-        m.put("decision", e.decision());
-        m.put("reason", e.reason());
-        m.put("message", e.message());
         try {
-          System.out.println(om.writeValueAsString(m));
+          System.out.println(om.writeValueAsString(e));
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
           throw new IllegalStateException(ex);
         }
       } else {
-        System.out.println(e.time().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + "  " + e.requestId() + "  " + e.decision().toUpperCase(java.util.Locale.ROOT)
-            + "  " + e.principal() + "  " + e.action() + " " + e.resource() + (e.reason() == null ? "" : "  reason=" + e.reason())
-            + "  client=" + e.client() + "  from=" + e.remote());
-        if (e.message() != null) System.out.println("    " + e.message());
+        System.out.println(e.get("time") + "  " + e.get("requestId") + "  " + String.valueOf(e.get("decision")).toUpperCase(java.util.Locale.ROOT)
+            + "  " + e.get("principal") + "  " + e.get("action") + " " + e.get("resource") + (e.get("reason") == null ? "" : "  reason=" + e.get("reason"))
+            + "  client=" + e.get("client") + "  from=" + e.get("remote"));
+        if (e.get("message") != null) System.out.println("    " + e.get("message"));
       }
     }
     if (entries.isEmpty()) System.err.println("no audit entries match");

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         "Any client works against it: docker, podman, buildah, skopeo, containerd, Jib.",
     },
     subcommands = {ServeCommand.class, UserCommand.class, GrantCommand.class, GrantCommand.Revoke.class, TokenCommand.class,
-        NamespaceCommand.class, AuditCommand.class, VersionCommand.class, LoginCommand.class, LogoutCommand.class, PushCommand.class,
+        NamespaceCommand.class, AuditCommand.class, DoctorCommand.class, VersionCommand.class, LoginCommand.class, LogoutCommand.class, PushCommand.class,
         PullCommand.class, CopyCommand.class, TagCommand.class, TagsCommand.class, InspectCommand.class, RmCommand.class, DigestCommand.class,
         picocli.CommandLine.HelpCommand.class},
     footer = {"", "Run 'berth COMMAND --help' for a command's options. Docs: the README and the docs/ folder."})

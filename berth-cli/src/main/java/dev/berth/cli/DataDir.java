@@ -15,6 +15,19 @@ final class DataDir {
   @Option(names = "--data", paramLabel = "DIR", description = "The registry's data directory (default: $BERTH_DATA or ./berth-data).")
   Path data;
 
+  @Option(names = "--server", paramLabel = "URL", description = {"Use the admin API of a running server instead of a data directory",
+      "(e.g. https://registry.example.com:5000), with the login 'berth login' or 'docker login' stored for it."})
+  String server;
+
+  /** The admin operations: through --server's admin API, or on the data directory. */
+  AdminOps admin() {
+    if (server != null) {
+      if (data != null) throw new UserError("choose --server (a running server's admin API) or --data (a data directory), not both");
+      return new RemoteAdmin(server);
+    }
+    return new LocalAdmin(open());
+  }
+
   Path path() {
     if (data != null) return data.toAbsolutePath().normalize();
     String env = System.getenv("BERTH_DATA");

@@ -32,10 +32,9 @@ final class GrantCommand implements Runnable {
   public void run() {
     checkAction(action);
     String ns = checkNamespace(namespace);
-    try (var s = data.open()) {
-      if (s.auth().user(user).isEmpty()) throw new UserError("there is no user \"" + user + "\"; create it first: berth user add " + user);
-      var g = s.auth().grant(action, ns, user);
-      System.out.println("grant #" + g.id() + ": " + user + " may " + action + " on " + (ns.isEmpty() ? "every repository" : ns + " (and below)"));
+    try (AdminOps ops = data.admin()) {
+      long id = ops.grant(action, ns, user);
+      System.out.println("grant #" + id + ": " + user + " may " + action + " on " + (ns.isEmpty() ? "every repository" : ns + " (and below)"));
     }
   }
 
@@ -50,10 +49,8 @@ final class GrantCommand implements Runnable {
     public void run() {
       checkAction(action);
       String ns = checkNamespace(namespace);
-      try (var s = data.open()) {
-        if (!s.auth().revoke(action, ns, user)) {
-          throw new UserError("user \"" + user + "\" has no grant " + action + " on " + (ns.isEmpty() ? "*" : ns) + "; see its grants with: berth user ls");
-        }
+      try (AdminOps ops = data.admin()) {
+        ops.revoke(action, ns, user);
       }
       System.out.println("revoked " + action + " on " + (ns.isEmpty() ? "*" : ns) + " from " + user);
     }

@@ -16,8 +16,8 @@ final class NamespaceCommand {
     @Override
     public void run() {
       String ns = GrantCommand.checkNamespace(namespace);
-      try (var s = data.open()) {
-        s.auth().setPublic(ns, true);
+      try (AdminOps ops = data.admin()) {
+        ops.setPublic(ns, true);
       }
       System.out.println((ns.isEmpty() ? "every repository" : ns) + " is public: anyone may pull from it");
     }
@@ -31,9 +31,8 @@ final class NamespaceCommand {
     @Override
     public void run() {
       String ns = GrantCommand.checkNamespace(namespace);
-      try (var s = data.open()) {
-        if (!s.auth().publicNamespaces().contains(ns)) throw new UserError((ns.isEmpty() ? "*" : ns) + " is not public; see: berth namespace ls");
-        s.auth().setPublic(ns, false);
+      try (AdminOps ops = data.admin()) {
+        ops.setPublic(ns, false);
       }
       System.out.println((ns.isEmpty() ? "every repository" : ns) + " is private again");
     }
@@ -45,8 +44,8 @@ final class NamespaceCommand {
 
     @Override
     public void run() {
-      try (var s = data.open()) {
-        for (String ns : s.auth().publicNamespaces()) System.out.println(ns.isEmpty() ? "*" : ns);
+      try (AdminOps ops = data.admin()) {
+        for (String ns : ops.publicNamespaces()) System.out.println(ns);
       }
     }
   }

@@ -1,11 +1,9 @@
 package dev.berth.cli;
 
-import dev.berth.server.auth.AuthStore;
-import dev.berth.server.auth.Authenticator;
-import dev.berth.server.auth.Passwords;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,15 +40,13 @@ final class TokenCommand {
       String ns = GrantCommand.checkNamespace(namespace);
       Duration d = new ServeSettings().duration("--ttl", ttl);
       if (d.compareTo(Duration.ofDays(90)) > 0) throw new UserError("--ttl " + ttl + " is longer than 90 days; CI tokens are meant to be short-lived");
-      String secret = Authenticator.CI_TOKEN_PREFIX + Passwords.randomSecret(40);
-      AuthStore.Token t;
-      try (var s = data.open()) {
-        if (s.auth().user(owner).isEmpty()) throw new UserError("there is no user \"" + owner + "\" to own the token; pass --owner USER");
-        t = s.auth().createToken(Passwords.sha256(secret), owner, actions, ns, description, Instant.now().plus(d));
+      Map<String, Object> t;
+      try (AdminOps ops = data.admin()) {
+        t = ops.createToken(actions, ns, d, owner, description);
       }
-      System.out.println(secret);
-      System.err.println("CI token #" + t.id() + ": " + String.join(",", actions) + " on " + (ns.isEmpty() ? "every repository" : ns)
-          + ", limited by the rights of user \"" + owner + "\", expires " + t.expires() + ". Shown once; use it as a password:");
+      System.out.println(t.get("secret"));
+      System.err.println("CI token #" + t.get("id") + ": " + String.join(",", actions) + " on " + (ns.isEmpty() ? "every repository" : ns)
+          + ", limited by the rights of user \"" + owner + "\", expires " + t.get("expires") + ". Shown once; use it as a password:");
       System.err.println("  echo \"$BERTH_TOKEN\" | docker login REGISTRY -u ci-token --password-stdin");
     }
   }
@@ -61,14 +57,15 @@ final class TokenCommand {
 
     @Override
     public void run() {
-      try (var s = data.open()) {
+      try (AdminOps ops = data.admin()) {
         System.out.printf("%-5s %-12s %-14s %-28s %-22s %s%n", "ID", "OWNER", "ACTIONS", "NAMESPACE", "EXPIRES", "STATE");
         Instant now = Instant.now();
-        for (AuthStore.Token t : s.auth().tokens()) {
-          String state = t.revoked() != null ? "revoked" : t.expires().isBefore(now) ? "expired" : "active";
-          System.out.printf("%-5d %-12s %-14s %-28s %-22s %s%s%n", t.id(), t.owner(), String.join(",", t.actions()),
-              t.namespace().isEmpty() ? "*" : t.namespace(), t.expires().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), state,
-              t.description() == null ? "" : "  " + t.description());
+        for (Map<String, Object> t : ops.tokens()) {
+          Instant expires = Instant.parse((String) t.get("expires"));
+          String state = t.get("revoked") != null ? "revoked" : expires.isBefore(now) ? "expired" : "active";
+          System.out.printf("%-5s %-12s %-14s %-28s %-22s %s%s%n", t.get("id"), t.get("owner"), String.join(",", ((java.util.List<?>) t.get("actions")).stream().map(Object::toString).toList()),
+              t.get("namespace"), expires.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), state,
+              t.get("description") == null ? "" : "  " + t.get("description"));
         }
       }
     }
@@ -81,8 +78,8 @@ final class TokenCommand {
 
     @Override
     public void run() {
-      try (var s = data.open()) {
-        if (!s.auth().revokeToken(id)) throw new UserError("there is no active token #" + id + "; list them with: berth token ls");
+      try (AdminOps ops = data.admin()) {
+        ops.revokeToken(id);
       }
       System.out.println("revoked CI token #" + id);
     }

@@ -1,10 +1,10 @@
 package dev.berth.cli;
 
-import dev.berth.server.auth.AuthStore;
 import dev.berth.server.auth.Passwords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,15 +40,12 @@ final class UserCommand {
     public void run() {
       checkName(name);
       String pw = stdin ? passwordFor(name, true) : null;
-      boolean generated = pw == null;
-      if (generated) pw = Passwords.randomSecret(24);
-      try (var s = data.open()) {
-        if (!s.auth().addUser(name, Passwords.hash(pw.toCharArray()), robot, admin)) {
-          throw new UserError("user \"" + name + "\" already exists; change its password with: berth user passwd " + name);
-        }
+      String generated;
+      try (AdminOps ops = data.admin()) {
+        generated = ops.addUser(name, pw, robot, admin);
       }
       System.out.println("created " + (robot ? "robot" : "user") + " \"" + name + "\"" + (admin ? " (administrator)" : ""));
-      if (generated) System.out.println("password (shown once): " + pw);
+      if (generated != null) System.out.println("password (shown once): " + generated);
       if (!admin) System.out.println("it has no access yet; grant some, e.g.: berth grant push NAMESPACE " + name);
     }
   }
@@ -60,8 +57,8 @@ final class UserCommand {
 
     @Override
     public void run() {
-      try (var s = data.open()) {
-        if (!s.auth().removeUser(name)) throw new UserError("there is no user \"" + name + "\"; list them with: berth user ls");
+      try (AdminOps ops = data.admin()) {
+        ops.removeUser(name);
       }
       System.out.println("deleted user \"" + name + "\" with its grants and tokens");
     }
@@ -76,13 +73,12 @@ final class UserCommand {
     @Override
     public void run() {
       String pw = passwordFor(name, stdin);
-      boolean generated = pw == null;
-      if (generated) pw = Passwords.randomSecret(24);
-      try (var s = data.open()) {
-        if (!s.auth().setPassword(name, Passwords.hash(pw.toCharArray()))) throw new UserError("there is no user \"" + name + "\"; create it with: berth user add " + name);
+      String generated;
+      try (AdminOps ops = data.admin()) {
+        generated = ops.setPassword(name, pw);
       }
       System.out.println("password of \"" + name + "\" changed");
-      if (generated) System.out.println("new password (shown once): " + pw);
+      if (generated != null) System.out.println("new password (shown once): " + generated);
     }
   }
 
@@ -92,12 +88,16 @@ final class UserCommand {
 
     @Override
     public void run() {
-      try (var s = data.open()) {
-        List<AuthStore.User> users = s.auth().users();
+      try (AdminOps ops = data.admin()) {
         System.out.printf("%-24s %-6s %-6s %s%n", "NAME", "KIND", "ADMIN", "GRANTS");
-        for (AuthStore.User u : users) {
-          List<String> g = s.auth().grants(u.name()).stream().map(x -> x.action() + " " + (x.namespace().isEmpty() ? "*" : x.namespace())).toList();
-          System.out.printf("%-24s %-6s %-6s %s%n", u.name(), u.robot() ? "robot" : "user", u.admin() ? "yes" : "", String.join(", ", g));
+        for (Map<String, Object> u : ops.users()) {
+          List<String> g = new java.util.ArrayList<>();
+          for (Object o : (List<?>) u.get("grants")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            g.add(m.get("action") + " " + m.get("namespace"));
+          }
+          System.out.printf("%-24s %-6s %-6s %s%n", u.get("name"), Boolean.TRUE.equals(u.get("robot")) ? "robot" : "user",
+              Boolean.TRUE.equals(u.get("admin")) ? "yes" : "", String.join(", ", g));
         }
       }
     }
@@ -119,6 +119,7 @@ final class UserCommand {
       }
       int added = 0;
       int n = 0;
+      if (data.server != null) throw new UserError("import-htpasswd works on a data directory (--data), not through --server");
       try (var s = data.open()) {
         for (String line : lines) {
           n++;

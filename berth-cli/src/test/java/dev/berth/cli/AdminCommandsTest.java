@@ -95,4 +95,35 @@ class AdminCommandsTest {
     Cli.Result badAction = Cli.run(Map.of(), null, "grant", "write", "hoge", "x", "--data", data.toString());
     assertThat(badAction.err()).contains("unknown action \"write\"");
   }
+
+  @Test
+  void theSameCommandsWorkThroughTheAdminApiOfARunningServer() throws Exception {
+    try (BerthServer s = BerthServer.start(ServerConfig.defaults(data).withListen("127.0.0.1", 0).withAuth(ServerConfig.Auth.token("admin-pw")))) {
+      String url = s.baseUri().toString();
+      Map<String, String> env = Map.of("DOCKER_CONFIG", data.resolve("docker").toString());
+      Cli.Result noLogin = Cli.run(env, null, "user", "ls", "--server", url);
+      assertThat(noLogin.exit()).isEqualTo(3);
+      assertThat(noLogin.err()).contains("no stored login for").contains("berth login");
+      Cli.Result login = Cli.run(env, "admin-pw\n", "login", s.baseUri().getAuthority(), "-u", "admin", "--password-stdin");
+      assertThat(login.exit()).as(login.toString()).isZero();
+
+      assertThat(Cli.run(env, "ci-bot-password\n", "user", "add", "ci-bot", "--password-stdin", "--server", url).exit()).isZero();
+      assertThat(Cli.run(env, null, "grant", "push", "hoge/fuga", "ci-bot", "--server", url).out()).contains("grant #1");
+      assertThat(status(s, "POST", "/v2/hoge/fuga/app/blobs/uploads/", "ci-bot", "ci-bot-password")).isEqualTo(202);
+      assertThat(Cli.run(env, null, "user", "ls", "--server", url).out()).contains("ci-bot").contains("push hoge/fuga");
+      Cli.Result token = Cli.run(env, null, "token", "create", "--ci", "--pull", "hoge", "--server", url);
+      assertThat(token.out().trim()).startsWith("berth_ci_");
+      assertThat(Cli.run(env, null, "token", "ls", "--server", url).out()).contains("active");
+      assertThat(Cli.run(env, null, "namespace", "public", "pub", "--server", url).exit()).isZero();
+      assertThat(Cli.run(env, null, "namespace", "ls", "--server", url).out()).contains("pub");
+      assertThat(Cli.run(env, null, "audit", "--server", url, "--json").out()).contains("\"action\":\"admin\"").contains("user:ci-bot");
+
+      // a non-administrator is refused, with the reason
+      Map<String, String> env2 = Map.of("DOCKER_CONFIG", data.resolve("docker2").toString());
+      Cli.run(env2, "ci-bot-password\n", "login", s.baseUri().getAuthority(), "-u", "ci-bot", "--password-stdin");
+      Cli.Result refused = Cli.run(env2, null, "user", "ls", "--server", url);
+      assertThat(refused.exit()).isEqualTo(3);
+      assertThat(refused.err()).contains("user \"ci-bot\" is not an administrator");
+    }
+  }
 }

@@ -28,6 +28,7 @@ public final class Command {
   private final java.util.Set<String> unset = new java.util.LinkedHashSet<>();
   private Duration timeout = Duration.ofMinutes(2);
   private Path dir;
+  private String stdin;
 
   private Command(List<String> argv) {
     this.argv = List.copyOf(argv);
@@ -63,6 +64,12 @@ public final class Command {
     return this;
   }
 
+  /** Text for the command's standard input (for passwords: never on the command line). */
+  public Command stdin(String text) {
+    this.stdin = text;
+    return this;
+  }
+
   public Command dir(Path dir) {
     this.dir = dir;
     return this;
@@ -72,11 +79,16 @@ public final class Command {
   public Result run() {
     Path out = null;
     Path err = null;
+    Path in = null;
     try {
       out = Files.createTempFile("berth-it-out", ".txt");
       err = Files.createTempFile("berth-it-err", ".txt");
+      if (stdin != null) {
+        in = Files.createTempFile("berth-it-in", ".txt");
+        Files.writeString(in, stdin);
+      }
       ProcessBuilder pb = new ProcessBuilder(argv)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectInput(ProcessBuilder.Redirect.from(in != null ? in.toFile() : new File("/dev/null")))
           .redirectOutput(out.toFile())
           .redirectError(err.toFile());
       if (dir != null) {
@@ -105,6 +117,7 @@ public final class Command {
     } finally {
       deleteQuietly(out);
       deleteQuietly(err);
+      deleteQuietly(in);
     }
   }
 

@@ -110,6 +110,11 @@ final class DockerEngine {
         .timeout(Duration.ofMinutes(3));
   }
 
+  /** The daemon's unix socket, for talking to the engine API directly. */
+  Path socket() {
+    return Path.of(dockerHost.substring("unix://".length()));
+  }
+
   /** Runs a docker CLI command and requires exit code 0. */
   Command.Result dockerOk(String... args) {
     return docker(args).runOk();

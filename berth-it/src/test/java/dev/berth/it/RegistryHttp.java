@@ -3,7 +3,6 @@ package dev.berth.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,10 +23,13 @@ final class RegistryHttp {
       "application/vnd.docker.distribution.manifest.list.v2+json");
   static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient client = HttpClient.newBuilder()
+  /** One client for the run; HTTP/1.1 like registry clients (no h2c upgrade attempts). */
+  private static final HttpClient CLIENT = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5))
       .followRedirects(HttpClient.Redirect.NORMAL)
       .build();
+
   private final String host;
 
   RegistryHttp(String host) {
@@ -65,27 +67,6 @@ final class RegistryHttp {
     return get("/v2/" + repo + "/blobs/" + digest, "*/*");
   }
 
-  /** GET /v2/{repo}/blobs/{digest} as a stream, for big blobs. */
-  InputStream blobStream(String repo, String digest) {
-    try {
-      HttpResponse<InputStream> r = client.send(request("/v2/" + repo + "/blobs/" + digest, "*/*"),
-          HttpResponse.BodyHandlers.ofInputStream());
-      if (r.statusCode() != 200) {
-        String body;
-        try (InputStream in = r.body()) {
-          body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        throw new AssertionError("GET blob " + repo + "@" + digest + ": HTTP " + r.statusCode() + ": " + body);
-      }
-      return r.body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** GET /v2/{repo}/tags/list. */
   Response tags(String repo) {
     return get("/v2/" + repo + "/tags/list", "application/json");
@@ -93,7 +74,7 @@ final class RegistryHttp {
 
   Response get(String path, String accept) {
     try {
-      HttpResponse<byte[]> r = client.send(request(path, accept), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r = CLIENT.send(request(path, accept), HttpResponse.BodyHandlers.ofByteArray());
       return new Response(r.statusCode(),
           r.headers().firstValue("Content-Type").orElse(null),
           r.headers().firstValue("Docker-Content-Digest").orElse(null),

@@ -10,6 +10,7 @@ import dev.berth.server.auth.RegistryAccessControl;
 import dev.berth.server.auth.TokenService;
 import dev.berth.server.auth.TokenSigner;
 import dev.berth.server.http.TokenResource;
+import dev.berth.server.http.AdminResource;
 import dev.berth.server.meta.SqliteAuthStore;
 import dev.berth.server.meta.SqliteMetadataStore;
 import dev.berth.server.http.BlobResource;
@@ -78,13 +79,14 @@ public final class BerthServer implements AutoCloseable {
     }
     Clock clock = Clock.systemUTC();
     AccessControl access;
+    AuthStore authStore = null;
     TokenService tokenService = null;
     String initialAdminPassword = null;
     String mode = config.auth().mode();
     if (mode.equals("none")) {
       access = AccessControl.NONE;
     } else {
-      AuthStore authStore = new SqliteAuthStore(meta);
+      authStore = new SqliteAuthStore(meta);
       if (!authStore.hasUsers()) {
         String pw = config.auth().adminPassword();
         if (pw == null || pw.isEmpty()) {
@@ -114,6 +116,7 @@ public final class BerthServer implements AutoCloseable {
         new ManifestResource(access, manifests),
         new ListingResource(access, meta),
         new TokenResource(tokenService),
+        new AdminResource(access, authStore),
         config.minimumClients());
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 4);
@@ -125,6 +128,10 @@ public final class BerthServer implements AutoCloseable {
     http.setSendDateHeader(true);
     http.setRequestHeaderSize(64 * 1024);
     http.setOutputBufferSize(256 * 1024);
+    // Repository names with an empty component ("a//b") must reach the registry, which explains
+    // the NAME_INVALID; Jetty would refuse them as ambiguous with an HTML page.
+    http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.DEFAULT.with("berth",
+        org.eclipse.jetty.http.UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
     ServerConnector connector;
     if (config.tls().enabled()) {
       http.setSecureScheme("https");
@@ -141,6 +148,7 @@ public final class BerthServer implements AutoCloseable {
     connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
     jetty.addConnector(connector);
     jetty.setHandler(new RegistryHandler(resources));
+    jetty.setErrorHandler(new dev.berth.server.http.JsonErrorHandler());
     jetty.setStopTimeout(5_000);
     try {
       jetty.start();

@@ -17,6 +17,11 @@ public interface AccessControl {
   /** Whether every action of the scope is allowed (no exception, no audit of a denial). */
   boolean allows(Caller ex, Scope scope);
 
+  /** The admin API: throws unless the caller is an administrator; returns who it is. */
+  default Principal requireAdmin(Caller ex) {
+    return Principal.ANONYMOUS;
+  }
+
   /** Records a write that happened (push, tag move, delete) in the audit log. */
   default void recordWrite(Caller ex, String action, String resource, String detail) {}
 

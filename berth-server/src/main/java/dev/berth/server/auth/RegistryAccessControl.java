@@ -239,6 +239,28 @@ public final class RegistryAccessControl implements AccessControl {
   }
 
   @Override
+  public Principal requireAdmin(Caller c) {
+    State s = state(c);
+    if (s.failure() != null) {
+      throw unauthorized(c, null, s.failure().getMessage(), s.failure().reason(), s.failure().principal(), s.failure().remedy(), true);
+    }
+    Principal p = s.principal();
+    if (p.isAnonymous()) {
+      throw unauthorized(c, null, "the admin API needs an administrator's credentials; none were sent", "no_credentials", "anonymous",
+          "log in as an administrator: berth login " + host(c) + " -u admin", false);
+    }
+    boolean admin = (p.kind() == Principal.Kind.USER || p.kind() == Principal.Kind.ROBOT)
+        && store.user(p.name()).map(AuthStore.User::admin).orElse(false);
+    if (!admin) {
+      String msg = "admin API refused: " + p.describe() + " is not an administrator; ask one to run the command, or to make you one: berth user add NAME --admin";
+      audit(c, p.subject(), "admin", "admin-api", "denied", "not_admin", msg);
+      throw new RegistryException(ErrorCode.DENIED, msg,
+          ErrorDetail.reason("not_admin").principal(p.describe()).action("admin").resource("admin-api").remedy("use an administrator's login"), 403, null);
+    }
+    return p;
+  }
+
+  @Override
   public void recordWrite(Caller c, String action, String resource, String detail) {
     State s = state(c);
     String who = s.principal() == null ? "unknown" : s.principal().subject();

@@ -40,6 +40,11 @@ public final class ErrorWriter {
     ex.setHeader("X-Request-Id", ex.requestId());
     ex.setHeader("Docker-Distribution-API-Version", "registry/2.0");
     re.headers().forEach(ex::setHeader);
+    if (ex.unreadBody()) {
+      // The refused body is still on the wire: close rather than let the client reuse a connection
+      // whose next bytes are the rest of this body.
+      ex.setHeader("Connection", "close");
+    }
     Map<String, Object> detail = new LinkedHashMap<>(re.detail().asMap());
     detail.put("requestId", ex.requestId());
     Map<String, Object> entry = new LinkedHashMap<>();

@@ -30,6 +30,7 @@ public final class Exchange implements dev.berth.server.auth.Caller {
   private Fields query;
   private Object authState;
   private boolean committed;
+  private boolean bodyRead;
 
   Exchange(Request request, Response response, String requestId) {
     this.request = request;
@@ -163,6 +164,16 @@ public final class Exchange implements dev.berth.server.auth.Caller {
     }
   }
 
+  /**
+   * Whether the request announced a body that was not read to its end: then the connection cannot
+   * be reused for another request.
+   */
+  boolean unreadBody() {
+    if (bodyRead) return false;
+    long len = contentLength();
+    return len > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+  }
+
   boolean bodyStarted() {
     return committed || response.isCommitted();
   }
@@ -195,6 +206,7 @@ public final class Exchange implements dev.berth.server.auth.Caller {
           total += n;
         }
         if (chunk.isLast()) {
+          bodyRead = true;
           return total;
         }
       } finally {

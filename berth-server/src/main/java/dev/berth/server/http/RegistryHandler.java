@@ -75,6 +75,7 @@ public final class RegistryHandler extends Handler.Abstract {
     resources.minimumClients().check(ex);
     switch (route.kind()) {
       case TOKEN -> resources.tokens().handle(ex, only(ex, method, "GET", "POST"));
+      case ADMIN -> resources.admin().handle(ex, route.reference());
       case BASE -> only(ex, method, "GET", "HEAD").base(ex, route, resources);
       case CATALOG -> resources.listings().catalog(ex, only(ex, method, "GET"));
       case TAGS -> resources.listings().tags(ex, route, only(ex, method, "GET"));

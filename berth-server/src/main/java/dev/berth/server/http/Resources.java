@@ -10,4 +10,5 @@ public record Resources(
     ManifestResource manifests,
     ListingResource listings,
     TokenResource tokens,
+    AdminResource admin,
     dev.berth.server.auth.MinimumClients minimumClients) {}

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * uploads are tried before blobs so that {@code …/blobs/uploads/…} is never read as a digest.
  */
 public record Route(Kind kind, String name, String reference) {
-  public enum Kind { TOKEN, BASE, CATALOG, TAGS, MANIFEST, BLOB, UPLOAD_START, UPLOAD, REFERRERS }
+  public enum Kind { TOKEN, ADMIN, BASE, CATALOG, TAGS, MANIFEST, BLOB, UPLOAD_START, UPLOAD, REFERRERS }
 
   private static final Pattern UPLOAD = Pattern.compile("^/v2/(.+)/blobs/uploads/([^/]*)$");
   private static final Pattern BLOB = Pattern.compile("^/v2/(.+)/blobs/([^/]+)$");
@@ -21,6 +21,7 @@ public record Route(Kind kind, String name, String reference) {
     if (path.equals("/v2/") || path.equals("/v2")) return new Route(Kind.BASE, null, null);
     if (path.equals("/v2/_catalog")) return new Route(Kind.CATALOG, null, null);
     if (path.equals("/token") || path.equals("/token/")) return new Route(Kind.TOKEN, null, null);
+    if (path.startsWith("/admin/v1/")) return new Route(Kind.ADMIN, null, path);
     if (!path.startsWith("/v2/")) return null;
     Matcher m;
     if ((m = UPLOAD.matcher(path)).matches()) {
