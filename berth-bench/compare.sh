@@ -1,0 +1,22 @@
+#!/bin/sh
+# Side-by-side run used for BENCHMARKS.md: berth (A) against Debian's docker-registry, CNCF
+# distribution 2.8 (B), each launched by the tool with its own data directory on the same disk.
+# Both without access control (distribution.yml has none; berth runs --auth none).
+# Usage: berth-bench/compare.sh DATA_DIR [extra berth-bench options]
+# Needs: berth-cli/target/berth.jar and berth-bench/target/berth-bench.jar (mvn -DskipTests package),
+# /usr/bin/docker-registry, optionally wrk.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+data=$1; shift
+# the jars to run; BENCH_JAR / BERTH_JAR point at pinned copies so a rebuild cannot change a running benchmark
+bench_jar=${BENCH_JAR:-$here/berth-bench/target/berth-bench.jar}
+berth_jar=${BERTH_JAR:-$here/berth-cli/target/berth.jar}
+dist_conf=${DIST_CONF:-$here/berth-bench/distribution.yml}
+rm -rf "$data/a" "$data/b"
+mkdir -p "$data"
+exec java -jar "$bench_jar" \
+  --url http://127.0.0.1:5301 --label-a berth \
+  --server-cmd "java --enable-native-access=ALL-UNNAMED -jar $berth_jar serve --auth none --listen 127.0.0.1:5301 --data $data/a" \
+  --compare http://127.0.0.1:5302 --label-b distribution \
+  --compare-cmd "env REGISTRY_HTTP_ADDR=127.0.0.1:5302 REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY=$data/b docker-registry serve $dist_conf" \
+  --scratch "$data" "$@"

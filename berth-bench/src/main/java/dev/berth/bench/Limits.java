@@ -1,0 +1,122 @@
+package dev.berth.bench;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import dev.berth.oci.Digest;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+
+/** What the machine allows: the ceilings the registry figures are judged against. */
+final class Limits {
+  private Limits() {}
+
+  /** JDK SHA-256 (one thread) over an in-memory buffer, MB/s. */
+  static double sha256(long bytes) {
+    byte[] buf = new byte[16 << 20];
+    new SplittableRandom(1).nextBytes(buf);
+    MessageDigest md = Digest.newMessageDigest(Digest.SHA256);
+    for (int i = 0; i < 8; i++) md.update(buf); // warm-up: get the intrinsic compiled
+    md.digest();
+    long t0 = System.nanoTime();
+    long done = 0;
+    while (done < bytes) {
+      md.update(buf);
+      done += buf.length;
+    }
+    md.digest();
+    return mbps(done, System.nanoTime() - t0);
+  }
+
+  /**
+   * Sequential write of {@code bytes} in 1 MiB writes followed by fsync (the time includes the
+   * fsync), then a read of the same file through the page cache and with O_DIRECT (from the
+   * device, when the file system allows it; -1 otherwise). MB/s: {write, read cached, read direct}.
+   */
+  static double[] disk(Path dir, long bytes) throws IOException {
+    Files.createDirectories(dir);
+    Path f = Files.createTempFile(dir, "berth-bench-disk", ".tmp");
+    try {
+      ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+      byte[] rnd = new byte[1 << 20];
+      new SplittableRandom(2).nextBytes(rnd);
+      buf.put(rnd).flip();
+      long t0 = System.nanoTime();
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        long done = 0;
+        while (done < bytes) {
+          buf.rewind();
+          while (buf.hasRemaining()) done += ch.write(buf);
+        }
+        ch.force(true);
+      }
+      double write = mbps(bytes, System.nanoTime() - t0);
+      ByteBuffer rb = ByteBuffer.allocateDirect(1 << 20);
+      t0 = System.nanoTime();
+      long read = 0;
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+        int n;
+        while ((n = ch.read(rb.clear())) > 0) read += n;
+      }
+      double cached = mbps(read, System.nanoTime() - t0);
+      double direct = -1;
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
+        int align = (int) Files.getFileStore(f).getBlockSize();
+        ByteBuffer db = ByteBuffer.allocateDirect((4 << 20) + align).alignedSlice(align);
+        t0 = System.nanoTime();
+        read = 0;
+        int n;
+        while ((n = ch.read(db.clear())) > 0) read += n;
+        direct = mbps(read, System.nanoTime() - t0);
+      } catch (IOException | UnsupportedOperationException e) {
+        direct = -1;
+      }
+      return new double[] {write, cached, direct};
+    } finally {
+      Files.deleteIfExists(f);
+    }
+  }
+
+  /** One TCP connection over loopback inside this process, 1 MiB writes and reads, MB/s. */
+  static double loopback(long bytes) throws Exception {
+    try (ServerSocketChannel ss = ServerSocketChannel.open()) {
+      ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
+        try (SocketChannel c = ss.accept()) {
+          ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+          long got = 0;
+          int n;
+          while ((n = c.read(b.clear())) > 0) got += n;
+          return got;
+        } catch (IOException e) {
+          throw new RuntimeException(e);
+        }
+      }, r -> Thread.ofPlatform().start(r));
+      long t0;
+      try (SocketChannel c = SocketChannel.open(ss.getLocalAddress())) {
+        ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+        t0 = System.nanoTime();
+        long sent = 0;
+        while (sent < bytes) {
+          b.clear();
+          while (b.hasRemaining()) sent += c.write(b);
+        }
+      }
+      long got = reader.get();
+      return mbps(got, System.nanoTime() - t0);
+    }
+  }
+
+  static double mbps(long bytes, long nanos) {
+    return bytes / 1e6 / (nanos / 1e9);
+  }
+}

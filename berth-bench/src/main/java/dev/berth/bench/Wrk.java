@@ -1,0 +1,83 @@
+package dev.berth.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * wrk as the load generator for small GETs, where the JDK client (about 0.25 ms of CPU a request)
+ * would be the bottleneck on a small machine. wrk checks only status classes; the JDK-client
+ * figures check every digest.
+ */
+final class Wrk {
+  private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+  private static final Pattern TOTAL = Pattern.compile("([0-9]+) requests in ([0-9.]+)(us|ms|s|m)");
+  private static final Pattern PCT = Pattern.compile("^\\s+(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s|m)\\s*$", Pattern.MULTILINE);
+  private static final Pattern NON2XX = Pattern.compile("Non-2xx or 3xx responses: ([0-9]+)");
+  private static final Pattern SOCKERR = Pattern.compile("Socket errors: (.*)");
+
+  record Result(double rps, long requests, double p50ms, double p99ms) {}
+
+  private Wrk() {}
+
+  static boolean available() {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+      if (Files.isExecutable(Path.of(dir, "wrk"))) return true;
+    }
+    return false;
+  }
+
+  static Result run(URI url, String method, Map<String, String> headers, int connections, double seconds)
+      throws IOException, InterruptedException {
+    Path script = Files.createTempFile("berth-bench-wrk", ".lua");
+    try {
+      Files.writeString(script, "wrk.method = \"" + method + "\"\n");
+      List<String> cmd = new ArrayList<>(List.of("wrk", "--latency", "-t", Integer.toString(Math.min(2, connections)),
+          "-c", Integer.toString(connections), "-d", Math.max(1, Math.round(seconds)) + "s", "-s", script.toString()));
+      headers.forEach((k, v) -> {
+        cmd.add("-H");
+        cmd.add(k + ": " + v);
+      });
+      cmd.add(url.toString());
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      int rc = p.waitFor();
+      if (rc != 0) throw new CheckFailed("wrk exited " + rc + ": " + out);
+      Matcher non = NON2XX.matcher(out);
+      if (non.find()) throw new CheckFailed("wrk " + method + " " + url + ": " + non.group(1) + " responses were not 2xx/3xx\n" + out);
+      Matcher se = SOCKERR.matcher(out);
+      if (se.find()) throw new CheckFailed("wrk " + method + " " + url + ": socket errors " + se.group(1) + "\n" + out);
+      Matcher r = RPS.matcher(out);
+      Matcher t = TOTAL.matcher(out);
+      if (!r.find() || !t.find()) throw new CheckFailed("cannot read wrk's output:\n" + out);
+      double p50 = -1;
+      double p99 = -1;
+      Matcher m = PCT.matcher(out);
+      while (m.find()) {
+        double v = toMs(Double.parseDouble(m.group(2)), m.group(3));
+        if (m.group(1).equals("50")) p50 = v;
+        else p99 = v;
+      }
+      long requests = Long.parseLong(t.group(1));
+      if (requests == 0) throw new CheckFailed("wrk completed no request:\n" + out);
+      return new Result(Double.parseDouble(r.group(1)), requests, p50, p99);
+    } finally {
+      Files.deleteIfExists(script);
+    }
+  }
+
+  private static double toMs(double v, String unit) {
+    return switch (unit) {
+      case "us" -> v / 1000;
+      case "s" -> v * 1000;
+      case "m" -> v * 60_000;
+      default -> v;
+    };
+  }
+}
