@@ -79,19 +79,7 @@ final class LocalAdmin implements AdminOps {
 
   @Override
   public List<Map<String, Object>> tokens() {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (AuthStore.Token t : auth.tokens()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", t.id());
-      m.put("owner", t.owner());
-      m.put("actions", List.copyOf(t.actions()));
-      m.put("namespace", t.namespace().isEmpty() ? "*" : t.namespace());
-      m.put("expires", t.expires().toString());
-      if (t.revoked() != null) m.put("revoked", t.revoked().toString());
-      if (t.description() != null) m.put("description", t.description());
-      out.add(m);
-    }
-    return out;
+    return auth.tokens().stream().map(AuthStore.Token::toMap).toList();
   }
 
   @Override
@@ -114,22 +102,7 @@ final class LocalAdmin implements AdminOps {
 
   @Override
   public List<Map<String, Object>> audit(boolean deniedOnly, String requestId, Instant since, String principal, int limit) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (AuthStore.AuditEntry e : auth.audit(new AuthStore.AuditQuery(deniedOnly, requestId, since, principal, limit))) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("time", e.time().toString());
-      m.put("requestId", e.requestId());
-      m.put("principal", e.principal());
-      m.put("client", e.client());
-      m.put("remote", e.remote());
-      m.put("action", e.action());
-      m.put("resource", e.resource());
-      m.put("decision", e.decision());
-      m.put("reason", e.reason());
-      m.put("message", e.message());
-      out.add(m);
-    }
-    return out;
+    return auth.audit(new AuthStore.AuditQuery(deniedOnly, requestId, since, principal, limit)).stream().map(AuthStore.AuditEntry::toMap).toList();
   }
 
   @Override

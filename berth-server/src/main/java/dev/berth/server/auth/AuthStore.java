@@ -16,10 +16,40 @@ public interface AuthStore {
   record Grant(long id, String action, String namespace, String principal, Instant created) {}
 
   record Token(long id, String owner, Set<String> actions, String namespace, String description,
-      Instant created, Instant expires, Instant revoked) {}
+      Instant created, Instant expires, Instant revoked) {
+    /** The fields as the admin API and {@code berth token ls} show them. */
+    public java.util.Map<String, Object> toMap() {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("id", id);
+      m.put("owner", owner);
+      m.put("actions", List.copyOf(actions));
+      m.put("namespace", namespace.isEmpty() ? "*" : namespace);
+      m.put("created", created.toString());
+      m.put("expires", expires.toString());
+      if (revoked != null) m.put("revoked", revoked.toString());
+      if (description != null) m.put("description", description);
+      return m;
+    }
+  }
 
   record AuditEntry(long id, Instant time, String requestId, String principal, String client, String remote,
-      String action, String resource, String decision, String reason, String message) {}
+      String action, String resource, String decision, String reason, String message) {
+    /** The fields as the admin API and {@code berth audit --json} show them. */
+    public java.util.Map<String, Object> toMap() {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("time", time.toString());
+      m.put("requestId", requestId);
+      m.put("principal", principal);
+      m.put("client", client);
+      m.put("remote", remote);
+      m.put("action", action);
+      m.put("resource", resource);
+      m.put("decision", decision);
+      m.put("reason", reason);
+      m.put("message", message);
+      return m;
+    }
+  }
 
   /** Filters for {@link #audit}; null fields match everything. */
   record AuditQuery(Boolean deniedOnly, String requestId, Instant since, String principal, int limit) {}

@@ -209,19 +209,6 @@ public final class AdminResource {
     }
   }
 
-  private static Map<String, Object> token(AuthStore.Token t) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", t.id());
-    m.put("owner", t.owner());
-    m.put("actions", t.actions());
-    m.put("namespace", t.namespace().isEmpty() ? "*" : t.namespace());
-    m.put("created", t.created().toString());
-    m.put("expires", t.expires().toString());
-    if (t.revoked() != null) m.put("revoked", t.revoked().toString());
-    if (t.description() != null) m.put("description", t.description());
-    return m;
-  }
-
   private void tokens(Exchange ex, String method, String[] parts, String who) throws IOException {
     if (parts.length == 2 && !parts[1].isEmpty()) {
       if (!method.equals("DELETE")) throw RegistryHandler.methodNotAllowed(ex, method, "DELETE");
@@ -237,7 +224,7 @@ public final class AdminResource {
       return;
     }
     switch (method) {
-      case "GET" -> ex.sendJson(200, Map.of("tokens", store.tokens().stream().map(AdminResource::token).toList()));
+      case "GET" -> ex.sendJson(200, Map.of("tokens", store.tokens().stream().map(AuthStore.Token::toMap).toList()));
       case "POST" -> {
         JsonNode b = body(ex);
         Set<String> actions = new LinkedHashSet<>();
@@ -255,7 +242,7 @@ public final class AdminResource {
         String secret = Authenticator.CI_TOKEN_PREFIX + Passwords.randomSecret(40);
         AuthStore.Token t = store.createToken(Passwords.sha256(secret), owner, actions, ns, text(b, "description", false), Instant.now().plusSeconds(ttl));
         access.recordWrite(ex, "admin", "token:" + t.id(), "created by " + who);
-        Map<String, Object> out = token(t);
+        Map<String, Object> out = t.toMap();
         out.put("secret", secret);
         ex.sendJson(201, out);
       }
@@ -303,21 +290,8 @@ public final class AdminResource {
         throw bad("limit must be a number");
       }
     }
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (AuthStore.AuditEntry e : store.audit(new AuthStore.AuditQuery("true".equals(ex.query("denied")), ex.query("requestId"), since, ex.query("principal"), limit))) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("time", e.time().toString());
-      m.put("requestId", e.requestId());
-      m.put("principal", e.principal());
-      m.put("client", e.client());
-      m.put("remote", e.remote());
-      m.put("action", e.action());
-      m.put("resource", e.resource());
-      m.put("decision", e.decision());
-      m.put("reason", e.reason());
-      m.put("message", e.message());
-      out.add(m);
-    }
+    List<Map<String, Object>> out = store.audit(new AuthStore.AuditQuery("true".equals(ex.query("denied")), ex.query("requestId"), since,
+        ex.query("principal"), limit)).stream().map(AuthStore.AuditEntry::toMap).toList();
     ex.sendJson(200, Map.of("entries", out));
   }
 }
