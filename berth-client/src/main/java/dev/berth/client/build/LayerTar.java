@@ -1,5 +1,7 @@
 package dev.berth.client.build;
 
+import dev.berth.client.layout.TarHeaders;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -74,47 +76,11 @@ final class LayerTar {
     }
 
     private void pad(long size) throws IOException {
-      int rem = (int) (size % 512);
-      if (rem != 0) out.write(new byte[512 - rem]);
+      TarHeaders.pad(out, size);
     }
 
     private void header(String name, char type, long size, int mode, int uid, int gid, String link) throws IOException {
-      byte[] h = new byte[512];
-      put(h, 0, 100, name);
-      octal(h, 100, 8, mode & 07777);
-      octal(h, 108, 8, uid);
-      octal(h, 116, 8, gid);
-      if (size < 077777777777L) {
-        octal(h, 124, 12, size);
-      } else {
-        h[124] = (byte) 0x80;
-        for (int i = 0; i < 8; i++) h[135 - i] = (byte) (size >>> (8 * i));
-      }
-      octal(h, 136, 12, mtime);
-      h[156] = (byte) type;
-      put(h, 157, 100, link);
-      System.arraycopy("ustar\0".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 6);
-      h[263] = '0';
-      h[264] = '0';
-      for (int i = 148; i < 156; i++) h[i] = ' ';
-      long sum = 0;
-      for (byte b : h) sum += b & 0xff;
-      octal(h, 148, 7, sum);
-      h[155] = ' ';
-      out.write(h);
-    }
-
-    private static void put(byte[] h, int off, int len, String s) {
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      System.arraycopy(b, 0, h, off, Math.min(len, b.length));
-    }
-
-    private static void octal(byte[] h, int off, int len, long v) {
-      String s = Long.toOctalString(v);
-      while (s.length() < len - 1) s = "0" + s;
-      byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-      System.arraycopy(b, 0, h, off, len - 1);
-      h[off + len - 1] = 0;
+      TarHeaders.write(out, name, type, size, mode, uid, gid, mtime, link);
     }
   }
 
