@@ -14,8 +14,12 @@ berth_find_jdk() { # $1 = "jdk" to require javac, "jre" for java only
     cands+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
   fi
   for home in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do cands+=("${home%/}"); done
+  local seen_homes=" "
   for home in "${cands[@]}"; do
     [ -x "$home/bin/java" ] || continue
+    home=$(readlink -f "$home")
+    case "$seen_homes" in *" $home "*) continue ;; esac
+    seen_homes="$seen_homes$home "
     major=$(berth_java_major "$home/bin/java")
     seen="$seen
   $home: Java ${major:-?}"
@@ -25,7 +29,9 @@ berth_find_jdk() { # $1 = "jdk" to require javac, "jre" for java only
     return 0
   done
   {
-    echo "berth needs Java 21 or newer${need:+ (a JDK, to build it)}, and none was found.${seen:+ Found:$seen}"
+    local what="Java 21 or newer"
+    [ "$need" = jdk ] && what="a JDK 21 or newer (to build berth)"
+    echo "berth needs $what, and none was found.${seen:+ Found:$seen}"
     echo "Install one, e.g. on Debian 13: apt-get install openjdk-21-jdk-headless (Debian 12: a Temurin 21+ JDK from adoptium.net), then run this again; or set JAVA_HOME to a JDK 21+."
   } >&2
   return 1
