@@ -223,6 +223,7 @@ public final class UploadService {
 
   public void cancel(UploadRecord u) throws IOException {
     hashes.remove(u.id());
+    locks.remove(u.id());
     meta.deleteUpload(u.id());
     blobs.deleteUpload(u.id());
   }
