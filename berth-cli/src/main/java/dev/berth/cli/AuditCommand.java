@@ -10,8 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
-    description = {"Why was that request refused? The audit log has every denial and every write,",
-        "with time, principal, client, action, resource, decision, reason and request id.",
+    description = {"Why was that request refused? Shows the audit log of denials and writes.",
+        "Each entry has time, principal, client, action, resource, decision, reason and request id.",
         "  berth audit --denied --since 1h",
         "  berth audit --request-id 3f2a9c1e0b7d4a55"})
 final class AuditCommand implements Runnable {

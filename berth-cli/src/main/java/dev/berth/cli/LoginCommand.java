@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "login", mixinStandardHelpOptions = true, description = {
-    "Log in to a registry and store the credentials where docker keeps them ($DOCKER_CONFIG/config.json,",
-    "or the credential helper named there by credsStore/credHelpers), so docker and berth share logins.",
+    "Log in to a registry; docker and berth then share the login.",
+    "The credentials go where docker keeps them: $DOCKER_CONFIG/config.json, or the credential helper",
+    "named there by credsStore/credHelpers.",
     "The credentials are checked against the registry first (basic or token auth).",
     "",
     "Example (CI):  echo \"$TOKEN\" | berth login registry.example.com -u ci-bot --password-stdin"})
