@@ -12,8 +12,10 @@ public final class Passwords {
   private static final String ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   /** bcrypt cost; 10 is htpasswd's default and about 60 ms here. */
   static final int COST = 10;
-  /** A hash to compare against when the user does not exist, so timing does not tell. */
-  private static final String DUMMY = hash("not a password".toCharArray());
+  /** A hash to compare against when the user does not exist, so timing does not tell (made on first use: bcrypt is slow). */
+  private static final class Dummy {
+    static final String HASH = hash("not a password".toCharArray());
+  }
 
   private Passwords() {}
 
@@ -25,7 +27,7 @@ public final class Passwords {
 
   public static boolean verify(char[] password, String hash) {
     if (hash == null) {
-      OpenBSDBCrypt.checkPassword(DUMMY, password);
+      OpenBSDBCrypt.checkPassword(Dummy.HASH, password);
       return false;
     }
     try {
