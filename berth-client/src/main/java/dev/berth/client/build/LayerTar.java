@@ -1,5 +1,6 @@
 package dev.berth.client.build;
 
+import dev.berth.client.layout.BoundedInputStream;
 import dev.berth.client.layout.TarHeaders;
 
 import java.io.IOException;
@@ -128,7 +129,7 @@ final class LayerTar {
       if (type == '7') type = '0';
       long dataSize = type == '0' ? size : (type == '1' || type == '2' || type == '5') ? 0 : size; // devices and fifos are skipped
       Entry e = new Entry(name, type, (int) num(h, 100, 8), (int) num(h, 108, 8), (int) num(h, 116, 8), dataSize, link);
-      BoundedInput data = new BoundedInput(in, dataSize);
+      BoundedInputStream data = new BoundedInputStream(in, dataSize, false);
       if (type == '0' || type == '5' || type == '2' || type == '1') v.entry(e, data);
       data.skipRest();
       skipPad(in, dataSize);
@@ -173,37 +174,4 @@ final class LayerTar {
     return s.isEmpty() ? 0 : Long.parseLong(s, 8);
   }
 
-  private static final class BoundedInput extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    BoundedInput(InputStream in, long left) {
-      this.in = in;
-      this.left = left;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left <= 0) return -1;
-      int b = in.read();
-      if (b >= 0) left--;
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buf, int off, int len) throws IOException {
-      if (left <= 0) return -1;
-      int n = in.read(buf, off, (int) Math.min(len, left));
-      if (n > 0) left -= n;
-      return n;
-    }
-
-    @Override
-    public void close() {}
-
-    void skipRest() throws IOException {
-      if (left > 0) in.skipNBytes(left);
-      left = 0;
-    }
-  }
 }

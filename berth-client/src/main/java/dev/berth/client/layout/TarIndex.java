@@ -119,25 +119,7 @@ final class TarIndex {
     ch.position(e.offset + offset);
     long limit = e.size - offset;
     InputStream raw = java.nio.channels.Channels.newInputStream(ch);
-    return new java.io.FilterInputStream(raw) {
-      long left = limit;
-
-      @Override
-      public int read() throws IOException {
-        if (left <= 0) return -1;
-        int b = in.read();
-        if (b >= 0) left--;
-        return b;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (left <= 0) return -1;
-        int n = in.read(b, off, (int) Math.min(len, left));
-        if (n > 0) left -= n;
-        return n;
-      }
-    };
+    return new BoundedInputStream(raw, limit, true);
   }
 
   byte[] readAll(Entry e) throws IOException {
