@@ -113,7 +113,7 @@ final class LayerTar {
         byte[] body = in.readNBytes((int) size);
         skipPad(in, size);
         String s = new String(body, StandardCharsets.UTF_8);
-        if (type == 'x') pax = parsePax(s);
+        if (type == 'x') pax = TarHeaders.parsePax(s);
         else if (type == 'L') longName = s.replace("\0", "");
         else if (type == 'K') longLink = s.replace("\0", "");
         continue;
@@ -139,23 +139,6 @@ final class LayerTar {
   private static void skipPad(InputStream in, long size) throws IOException {
     int rem = (int) (size % 512);
     if (rem != 0) in.skipNBytes(512 - rem);
-  }
-
-  private static Map<String, String> parsePax(String s) {
-    Map<String, String> m = new HashMap<>();
-    int i = 0;
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    while (i < b.length) {
-      int sp = i;
-      while (sp < b.length && b[sp] != ' ') sp++;
-      if (sp >= b.length) break;
-      int len = Integer.parseInt(new String(b, i, sp - i, StandardCharsets.US_ASCII));
-      String rec = new String(b, sp + 1, len - (sp - i) - 2, StandardCharsets.UTF_8);
-      int eq = rec.indexOf('=');
-      if (eq > 0) m.put(rec.substring(0, eq), rec.substring(eq + 1));
-      i += len;
-    }
-    return m;
   }
 
   private static String str(byte[] h, int off, int len) {

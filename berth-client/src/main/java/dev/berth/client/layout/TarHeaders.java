@@ -45,6 +45,24 @@ public final class TarHeaders {
     if (rem != 0) out.write(new byte[512 - rem]);
   }
 
+  /** The records of a PAX extended header ({@code "LEN key=value\n"}…), e.g. {@code path}, {@code size}. */
+  public static java.util.Map<String, String> parsePax(String s) {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    int i = 0;
+    while (i < bytes.length) {
+      int sp = i;
+      while (sp < bytes.length && bytes[sp] != ' ') sp++;
+      if (sp >= bytes.length) break;
+      int len = Integer.parseInt(new String(bytes, i, sp - i, StandardCharsets.US_ASCII));
+      String rec = new String(bytes, sp + 1, len - (sp - i) - 2, StandardCharsets.UTF_8);
+      int eq = rec.indexOf('=');
+      if (eq > 0) m.put(rec.substring(0, eq), rec.substring(eq + 1));
+      i += len;
+    }
+    return m;
+  }
+
   private static void put(byte[] h, int off, int len, String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     System.arraycopy(b, 0, h, off, Math.min(len, b.length));

@@ -50,7 +50,7 @@ final class TarIndex {
         long data = pos + 512;
         long next = data + ((size + 511) / 512) * 512;
         switch (type) {
-          case 'x' -> pax = parsePax(readString(ch, data, size));
+          case 'x' -> pax = TarHeaders.parsePax(readString(ch, data, size));
           case 'g' -> { /* global PAX header: nothing berth needs */ }
           case 'L' -> longName = stripNul(readString(ch, data, size));
           case 'K' -> longLink = stripNul(readString(ch, data, size));
@@ -141,23 +141,6 @@ final class TarIndex {
     ByteBuffer b = ByteBuffer.allocate((int) size);
     readFully(ch, b, pos);
     return new String(b.array(), StandardCharsets.UTF_8);
-  }
-
-  private static Map<String, String> parsePax(String s) {
-    Map<String, String> m = new LinkedHashMap<>();
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    int i = 0;
-    while (i < bytes.length) {
-      int sp = i;
-      while (sp < bytes.length && bytes[sp] != ' ') sp++;
-      if (sp >= bytes.length) break;
-      int len = Integer.parseInt(new String(bytes, i, sp - i, StandardCharsets.US_ASCII));
-      String rec = new String(bytes, sp + 1, len - (sp - i) - 2, StandardCharsets.UTF_8);
-      int eq = rec.indexOf('=');
-      if (eq > 0) m.put(rec.substring(0, eq), rec.substring(eq + 1));
-      i += len;
-    }
-    return m;
   }
 
   private static boolean isZero(byte[] h) {
