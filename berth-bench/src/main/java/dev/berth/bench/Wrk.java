@@ -38,7 +38,9 @@ final class Wrk {
     Path script = Files.createTempFile("berth-bench-wrk", ".lua");
     try {
       Files.writeString(script, "wrk.method = \"" + method + "\"\n");
-      List<String> cmd = new ArrayList<>(List.of("wrk", "--latency", "-t", Integer.toString(Math.min(2, connections)),
+      // --timeout 30s: wrk's default (2 s) drops slower answers from the latency figures, which
+      // would flatter the p99 of whichever registry is slow; a socket timeout still fails the run.
+      List<String> cmd = new ArrayList<>(List.of("wrk", "--latency", "--timeout", "30s", "-t", Integer.toString(Math.min(2, connections)),
           "-c", Integer.toString(connections), "-d", Math.max(1, Math.round(seconds)) + "s", "-s", script.toString()));
       headers.forEach((k, v) -> {
         cmd.add("-H");

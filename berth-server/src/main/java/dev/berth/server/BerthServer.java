@@ -21,6 +21,7 @@ import dev.berth.server.http.Resources;
 import dev.berth.server.http.UploadResource;
 import dev.berth.server.meta.MetadataStore;
 import dev.berth.server.registry.BlobStore;
+import dev.berth.server.registry.TagLists;
 import dev.berth.server.registry.ManifestService;
 import dev.berth.server.registry.UploadService;
 import dev.berth.storage.StorageDriver;
@@ -46,6 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class BerthServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BerthServer.class);
+
+  /** Tag names kept in memory for tag lists (about 100 bytes each with their JSON). */
+  static final long TAG_LIST_CACHE_NAMES = 200_000;
 
   private final Server jetty;
   private final ServerConnector connector;
@@ -114,7 +118,7 @@ public final class BerthServer implements AutoCloseable {
         new BlobResource(access, meta, blobs),
         new UploadResource(access, meta, uploads),
         new ManifestResource(access, manifests),
-        new ListingResource(access, meta),
+        new ListingResource(access, meta, new TagLists(meta, TAG_LIST_CACHE_NAMES)),
         new TokenResource(tokenService),
         new AdminResource(access, authStore),
         config.minimumClients());

@@ -191,4 +191,46 @@ class RegistryBehaviourTest {
     var fallback = send("POST", "/v2/team-c/app/blobs/uploads/?mount=" + d + "&from=nowhere/app", null, null);
     assertThat(fallback.statusCode()).isEqualTo(202);
   }
+
+  @Test
+  void tagListsAreNeverStaleEvenWhenAnotherServerOnTheSameDatabaseChangesTheTags() throws Exception {
+    // Two servers on one data directory stand for two replicas sharing a database: each caches
+    // tag lists, and a change made through one must show at once through the other.
+    try (BerthServer replica = BerthServer.start(ServerConfig.defaults(data).withListen("127.0.0.1", 0))) {
+      URI other = replica.baseUri();
+      String layer = pushBlob("cache/app", "layer".getBytes(StandardCharsets.UTF_8));
+      String config = pushBlob("cache/app", "{}".getBytes(StandardCharsets.UTF_8));
+      byte[] m = manifest(config, 2, layer, 5);
+      for (String tag : List.of("b", "a", "c")) {
+        assertThat(send("PUT", "/v2/cache/app/manifests/" + tag, m, "application/vnd.oci.image.manifest.v1+json").statusCode()).isEqualTo(201);
+      }
+      String list = "/v2/cache/app/tags/list";
+      assertThat(send("GET", list, null, null).body()).isEqualTo("{\"name\":\"cache/app\",\"tags\":[\"a\",\"b\",\"c\"]}");
+      assertThat(get(other, list).body()).isEqualTo("{\"name\":\"cache/app\",\"tags\":[\"a\",\"b\",\"c\"]}");
+      // a tag deleted and one added through the replica: the first server's cached list must not survive
+      assertThat(http.send(HttpRequest.newBuilder(other.resolve("/v2/cache/app/manifests/b")).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+      assertThat(http.send(HttpRequest.newBuilder(other.resolve("/v2/cache/app/manifests/d")).header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(m)).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+      assertThat(send("GET", list, null, null).body()).isEqualTo("{\"name\":\"cache/app\",\"tags\":[\"a\",\"c\",\"d\"]}");
+      // pages come from the same cached list
+      var page = send("GET", list + "?n=2", null, null);
+      assertThat(page.body()).isEqualTo("{\"name\":\"cache/app\",\"tags\":[\"a\",\"c\"]}");
+      assertThat(page.headers().firstValue("Link")).contains("</v2/cache/app/tags/list?n=2&last=c>; rel=\"next\"");
+      var rest = send("GET", list + "?n=2&last=c", null, null);
+      assertThat(rest.body()).isEqualTo("{\"name\":\"cache/app\",\"tags\":[\"d\"]}");
+      assertThat(rest.headers().firstValue("Link")).isEmpty();
+      assertThat(send("GET", list + "?last=b", null, null).body()).isEqualTo("{\"name\":\"cache/app\",\"tags\":[\"c\",\"d\"]}");
+      assertThat(send("GET", list + "?n=0", null, null).body()).isEqualTo("{\"name\":\"cache/app\",\"tags\":[]}");
+      // the manifest deleted by digest through the replica takes its tags with it
+      String digest = Digest.sha256(m).toString();
+      assertThat(http.send(HttpRequest.newBuilder(other.resolve("/v2/cache/app/manifests/" + digest)).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+      assertThat(send("GET", list, null, null).body()).isEqualTo("{\"name\":\"cache/app\",\"tags\":[]}");
+    }
+  }
+
+  HttpResponse<String> get(URI server, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(server.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
 }

@@ -10,6 +10,7 @@ import dev.berth.oci.error.RegistryException;
 import dev.berth.server.auth.AccessControl;
 import dev.berth.server.meta.ManifestRecord;
 import dev.berth.server.meta.MetadataStore;
+import dev.berth.server.registry.TagLists;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +27,12 @@ public final class ListingResource {
 
   private final AccessControl access;
   private final MetadataStore meta;
+  private final TagLists tagLists;
 
-  public ListingResource(AccessControl access, MetadataStore meta) {
+  public ListingResource(AccessControl access, MetadataStore meta, TagLists tagLists) {
     this.access = access;
     this.meta = meta;
+    this.tagLists = tagLists;
   }
 
   void tags(Exchange ex, Route route, RegistryHandler.Allowed allowed) throws IOException {
@@ -37,20 +40,19 @@ public final class ListingResource {
     access.require(ex, Scope.repository(repo.value(), Scope.PULL));
     Integer n = pageSize(ex);
     String last = ex.query("last");
-    if (!meta.repositoryExists(repo)) {
-      throw new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + repo + " is not known to this registry: nothing was pushed to it",
-          ErrorDetail.reason("repository_unknown").with("repository", repo.value()));
+    TagLists.Listing listing = tagLists.get(repo).orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN,
+        "repository " + repo + " is not known to this registry: nothing was pushed to it",
+        ErrorDetail.reason("repository_unknown").with("repository", repo.value())));
+    if (n == null && last == null) {
+      ex.send(200, "application/json", listing.json());
+      return;
     }
-    int limit = n == null ? Integer.MAX_VALUE : n;
-    List<String> tags = limit == 0 ? List.of() : meta.tags(repo, last, limit == Integer.MAX_VALUE ? limit : limit + 1);
-    if (n != null && tags.size() > n) {
+    List<String> tags = n != null && n == 0 ? List.of() : listing.page(last, n == null ? Integer.MAX_VALUE : n + 1);
+    if (n != null && n > 0 && tags.size() > n) {
       tags = tags.subList(0, n);
       link(ex, "/v2/" + repo + "/tags/list", n, tags.get(tags.size() - 1));
     }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", repo.value());
-    body.put("tags", tags);
-    ex.sendJson(200, body);
+    ex.send(200, "application/json", listing.json(tags));
   }
 
   void catalog(Exchange ex, RegistryHandler.Allowed allowed) throws IOException {

@@ -5,6 +5,7 @@ import dev.berth.oci.RepositoryName;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Everything the registry knows besides blob bytes: repositories, blob links, the manifest index
@@ -81,6 +82,24 @@ public interface MetadataStore extends AutoCloseable {
    * Empty for an unknown repository.
    */
   List<String> tags(RepositoryName repo, String last, int n);
+
+  /**
+   * The version of a repository's tags, or empty when the repository does not exist. It changes
+   * in the same transaction as any change to the repository's tags, and a value is never reused
+   * (not even by a repository deleted and created again), so equal versions mean equal tag lists.
+   * One primary-key read: what a cached tag list is checked against.
+   */
+  OptionalLong tagVersion(RepositoryName repo);
+
+  /** Every tag of a repository in lexical order, with its version, read in one snapshot; empty when there is no such repository. */
+  Optional<TagSnapshot> tagSnapshot(RepositoryName repo);
+
+  /** A repository's tags, in lexical order, as of {@code version} (see {@link #tagVersion}). */
+  record TagSnapshot(long version, List<String> tags) {
+    public TagSnapshot {
+      tags = List.copyOf(tags);
+    }
+  }
 
   /** Tags pointing at a manifest, in lexical order. */
   List<String> tagsOf(RepositoryName repo, Digest digest);

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -160,8 +161,7 @@ public final class SqliteMetadataStore implements MetadataStore {
   static final String DELETE_TAGS_OF = "DELETE FROM tags WHERE repo_id = ? AND digest = ?";
   static final String DELETE_REFS_OF = "DELETE FROM manifest_refs WHERE repo_id = ? AND manifest_digest = ?";
   static final String DELETE_MANIFEST = "DELETE FROM manifests WHERE repo_id = ? AND digest = ?";
-  static final String DELETE_TAG =
-      "DELETE FROM tags WHERE repo_id = (SELECT id FROM repositories WHERE name = ?) AND name = ?";
+  static final String DELETE_TAG = "DELETE FROM tags WHERE repo_id = ? AND name = ?";
   /** Parameters: repository name, last, limit. */
   static final String TAGS =
       "SELECT t.name FROM repositories p JOIN tags t ON t.repo_id = p.id WHERE p.name = ? AND t.name > ?"
@@ -170,6 +170,10 @@ public final class SqliteMetadataStore implements MetadataStore {
       "SELECT t.name FROM repositories p JOIN tags t ON t.repo_id = p.id AND t.digest = ? WHERE p.name = ?"
           + " ORDER BY t.name";
   static final String REPO_EXISTS = "SELECT 1 FROM repositories WHERE name = ?";
+  static final String TAG_VERSION = "SELECT tag_version FROM repositories WHERE name = ?";
+  static final String ALL_TAGS = "SELECT name FROM tags WHERE repo_id = ? ORDER BY name";
+  static final String NEXT_TAG_VERSION = "UPDATE counters SET value = value + 1 WHERE name = 'tag_version' RETURNING value";
+  static final String SET_TAG_VERSION = "UPDATE repositories SET tag_version = ? WHERE id = ?";
   static final String REPOSITORIES = "SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?";
   static final String INSERT_UPLOAD =
       "INSERT INTO uploads (id, repository, size, started, updated) VALUES (?, ?, ?, ?, ?)";
@@ -379,7 +383,7 @@ public final class SqliteMetadataStore implements MetadataStore {
         t.setString(2, tag);
         t.setString(3, digest);
         t.setLong(4, now);
-        t.executeUpdate();
+        if (t.executeUpdate() > 0) tagsChanged(w, repoId);
       }
       return null;
     });
@@ -439,6 +443,7 @@ public final class SqliteMetadataStore implements MetadataStore {
         del.setString(2, d);
         del.executeUpdate();
       }
+      if (!removed.isEmpty()) tagsChanged(w, repoId);
       return Optional.of(removed);
     });
   }
@@ -446,10 +451,14 @@ public final class SqliteMetadataStore implements MetadataStore {
   @Override
   public boolean deleteTag(RepositoryName repo, String tag) {
     return write("deleteTag", w -> {
+      Long repoId = repositoryId(w, repo);
+      if (repoId == null) return false;
       PreparedStatement ps = w.ps(DELETE_TAG);
-      ps.setString(1, repo.value());
+      ps.setLong(1, repoId);
       ps.setString(2, tag);
-      return ps.executeUpdate() > 0;
+      if (ps.executeUpdate() == 0) return false;
+      tagsChanged(w, repoId);
+      return true;
     });
   }
 
@@ -464,6 +473,46 @@ public final class SqliteMetadataStore implements MetadataStore {
       ps.setInt(3, n);
       return strings(ps);
     });
+  }
+
+  @Override
+  public OptionalLong tagVersion(RepositoryName repo) {
+    Objects.requireNonNull(repo, "repo");
+    return read("tagVersion", r -> {
+      PreparedStatement ps = r.ps(TAG_VERSION);
+      ps.setString(1, repo.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+      }
+    });
+  }
+
+  @Override
+  public Optional<TagSnapshot> tagSnapshot(RepositoryName repo) {
+    Objects.requireNonNull(repo, "repo");
+    return readTransaction("tagSnapshot", r -> {
+      Long repoId = repositoryId(r, repo);
+      if (repoId == null) return Optional.empty();
+      PreparedStatement v = r.ps(TAG_VERSION);
+      v.setString(1, repo.value());
+      long version = optionalLong(v).orElse(0L);
+      PreparedStatement ps = r.ps(ALL_TAGS);
+      ps.setLong(1, repoId);
+      return Optional.of(new TagSnapshot(version, strings(ps)));
+    });
+  }
+
+  /** Gives the repository a tag version never used before; called in every transaction that changes its tags. */
+  private static void tagsChanged(Conn w, long repoId) throws SQLException {
+    long version;
+    try (ResultSet rs = w.ps(NEXT_TAG_VERSION).executeQuery()) {
+      rs.next();
+      version = rs.getLong(1);
+    }
+    PreparedStatement ps = w.ps(SET_TAG_VERSION);
+    ps.setLong(1, version);
+    ps.setLong(2, repoId);
+    ps.executeUpdate();
   }
 
   @Override
@@ -662,6 +711,18 @@ public final class SqliteMetadataStore implements MetadataStore {
     } finally {
       readers.offer(c);
     }
+  }
+
+  /** Like {@link #read}, with every statement of {@code work} reading the same snapshot. */
+  <T> T readTransaction(String what, SqlWork<T> work) {
+    return read(what, c -> {
+      c.ps("BEGIN").execute();
+      try {
+        return work.run(c);
+      } finally {
+        c.ps("COMMIT").execute();
+      }
+    });
   }
 
   private Conn acquireReader() {

@@ -366,6 +366,65 @@ public abstract class MetadataStoreContract {
   }
 
   @Test
+  void tagVersionChangesWithEveryTagChangeAndOnlyThen() {
+    assertThat(store.tagVersion(REPO)).isEmpty();
+    assertThat(store.tagSnapshot(REPO)).isEmpty();
+    store.putBlob(digest("layer"), 10);
+    store.linkBlob(REPO, digest("layer")); // the repository exists, with no tag ever
+    long v0 = store.tagVersion(REPO).orElseThrow();
+    assertThat(store.tagSnapshot(REPO)).contains(new MetadataStore.TagSnapshot(v0, List.of()));
+    List<Long> seen = new ArrayList<>(List.of(v0));
+    ManifestRecord m1 = push(REPO, "m1", "a");
+    seen.add(store.tagVersion(REPO).orElseThrow()); // created
+    push(REPO, "m2", null);
+    assertThat(store.tagVersion(REPO)).hasValue(seen.getLast()); // untagged push: no change
+    store.putManifest(REPO, m1, "a");
+    assertThat(store.tagVersion(REPO)).hasValue(seen.getLast()); // same tag, same manifest: no change
+    push(REPO, "m2", "a");
+    seen.add(store.tagVersion(REPO).orElseThrow()); // moved
+    push(OTHER, "o", "x");
+    assertThat(store.tagVersion(REPO)).hasValue(seen.getLast()); // another repository's tags
+    store.deleteTag(REPO, "a");
+    seen.add(store.tagVersion(REPO).orElseThrow()); // deleted
+    assertThat(store.deleteTag(REPO, "a")).isFalse();
+    assertThat(store.tagVersion(REPO)).hasValue(seen.getLast());
+    store.putManifest(REPO, m1, "b");
+    seen.add(store.tagVersion(REPO).orElseThrow());
+    store.deleteManifest(REPO, m1.digest());
+    seen.add(store.tagVersion(REPO).orElseThrow()); // a manifest deleted with its tag
+    assertThat(seen).doesNotHaveDuplicates();
+    assertThat(store.tagSnapshot(REPO)).map(MetadataStore.TagSnapshot::tags).contains(List.of());
+  }
+
+  @Test
+  void aRepositoryDeletedAndPushedAgainNeverRepeatsATagVersion() {
+    List<Long> seen = new ArrayList<>();
+    for (int life = 0; life < 3; life++) {
+      push(REPO, "m" + life, "t" + life);
+      MetadataStore.TagSnapshot snap = store.tagSnapshot(REPO).orElseThrow();
+      assertThat(snap.tags()).containsExactly("t" + life);
+      seen.add(snap.version());
+      assertThat(store.deleteRepository(REPO)).isTrue();
+      assertThat(store.tagVersion(REPO)).isEmpty();
+    }
+    assertThat(seen).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void tagSnapshotHasEveryTagInLexicalOrderWithItsVersion() {
+    ManifestRecord m = push(REPO, "m", null);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      names.add("v" + i);
+      store.putManifest(REPO, m, "v" + i);
+    }
+    Collections.sort(names);
+    MetadataStore.TagSnapshot snap = store.tagSnapshot(REPO).orElseThrow();
+    assertThat(snap.tags()).containsExactlyElementsOf(names);
+    assertThat(snap.version()).isEqualTo(store.tagVersion(REPO).orElseThrow());
+  }
+
+  @Test
   void tagsOfAManifest() {
     ManifestRecord m1 = push(REPO, "m1", "b");
     store.putManifest(REPO, m1, "a");
