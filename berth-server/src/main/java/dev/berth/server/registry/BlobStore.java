@@ -14,7 +14,7 @@ import java.util.Optional;
  *
  * <pre>
  * blobs/&lt;algorithm&gt;/&lt;first two hex&gt;/&lt;hex&gt;/data   committed, verified content
- * uploads/&lt;session id&gt;/data                            bytes of an upload in progress
+ * uploads/&lt;session id&gt;                                 bytes of an upload in progress
  * </pre>
  *
  * Whether a blob is visible in a repository is decided by the metadata store, never by storage.
@@ -34,11 +34,11 @@ public final class BlobStore {
     return "blobs/" + d.algorithm() + "/" + d.hex().substring(0, 2) + "/" + d.hex() + "/data";
   }
 
+  /**
+   * A flat file per session, no directory: creating and removing a directory per upload cost two
+   * directory fsyncs of {@code uploads/} per blob.
+   */
   public static String uploadPath(String uploadId) {
-    return "uploads/" + uploadId + "/data";
-  }
-
-  public static String uploadDir(String uploadId) {
     return "uploads/" + uploadId;
   }
 
@@ -60,27 +60,28 @@ public final class BlobStore {
     }
   }
 
-  /** Stores small content (a manifest) whose digest was computed by the caller. */
+  /**
+   * Stores small content (a manifest) whose digest the caller computed from these bytes. A new
+   * object's writer is atomic (the driver commits by sync and rename), so the content goes
+   * straight to its final path, with no detour through {@code uploads/}.
+   */
   public void putSmall(Digest d, byte[] content) throws IOException {
     if (exists(d)) {
       return;
     }
-    String tmp = "uploads/m-" + java.util.UUID.randomUUID() + "/data";
-    try (ObjectWriter w = driver.writer(tmp, 0)) {
+    try (ObjectWriter w = driver.writer(blobPath(d), 0)) {
       w.write(ByteBuffer.wrap(content));
       w.commit();
     }
-    driver.move(tmp, blobPath(d));
-    driver.delete(tmp.substring(0, tmp.lastIndexOf('/')));
   }
 
   /** Makes a verified upload's data the committed blob (atomic move). */
   public void commitUpload(String uploadId, Digest d) throws IOException {
     driver.move(uploadPath(uploadId), blobPath(d));
-    driver.delete(uploadDir(uploadId));
   }
 
+  /** Removes an upload's data; also a directory left by berth before 0.1 (uploads/&lt;id&gt;/data). */
   public void deleteUpload(String uploadId) throws IOException {
-    driver.delete(uploadDir(uploadId));
+    driver.delete(uploadPath(uploadId));
   }
 }

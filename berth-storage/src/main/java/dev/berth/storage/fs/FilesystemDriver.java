@@ -74,6 +74,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Directories exist only to hold objects: {@link #delete}, {@link #move}, {@code cancel()}
  * and an uncommitted {@code close()} remove parent directories left empty, up to (not including)
  * the root. Every directory this driver creates is made durable by fsyncing its parent.
+ * Directory fsyncs are group-committed ({@link DirectorySync}): concurrent changes to one
+ * directory share an fsync that started after all of them. After a {@link #move} only the
+ * target directory is synced; on a journaling filesystem that makes the whole rename durable,
+ * and elsewhere the worst a crash leaves is the source name still present, which for upload
+ * data the server's upload sweep removes.
  *
  * <p>Writes go straight from the caller's {@link ByteBuffer} to the {@link FileChannel}; nothing
  * is allocated per write call. Heap buffers are written in slices of at most {@value
@@ -102,6 +107,7 @@ public final class FilesystemDriver implements StorageDriver {
       !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
   private final Path root;
+  private final DirectorySync directorySync = new DirectorySync();
 
   /** A driver rooted at {@code root}, which is created when missing. */
   public FilesystemDriver(Path root) throws IOException {
@@ -221,7 +227,8 @@ public final class FilesystemDriver implements StorageDriver {
       }
     }
     fsyncDirectoryIfPresent(dst.getParent());
-    if (!src.getParent().equals(dst.getParent())) removedFrom(src.getParent());
+    // The source directory is not synced (see the class comment). Only prune.
+    if (!src.getParent().equals(dst.getParent())) pruneEmptyDirectories(src.getParent());
   }
 
   @Override
@@ -401,18 +408,16 @@ public final class FilesystemDriver implements StorageDriver {
     }
   }
 
-  private static void fsyncDirectory(Path dir) throws IOException {
+  private void fsyncDirectory(Path dir) throws IOException {
     if (!DIRECTORY_FSYNC) return; // Windows cannot open a directory as a channel
-    try (FileChannel ch = FileChannel.open(dir, READ)) {
-      ch.force(true);
-    }
+    directorySync.sync(dir);
   }
 
   /**
    * Syncs a directory an entry was just added to or removed from. If the directory is gone, a
    * concurrent delete emptied and pruned it, and that delete's own sync covers durability.
    */
-  private static void fsyncDirectoryIfPresent(Path dir) throws IOException {
+  private void fsyncDirectoryIfPresent(Path dir) throws IOException {
     try {
       fsyncDirectory(dir);
     } catch (NoSuchFileException e) {
