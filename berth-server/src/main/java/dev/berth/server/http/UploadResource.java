@@ -42,14 +42,7 @@ public final class UploadResource {
     String digest = ex.query("digest");
     if (digest != null) {
       Digest d = Digest.parse(digest);
-      UploadRecord u = uploads.start(repo);
-      try {
-        u = uploads.append(u, ex.body(), null);
-      } catch (RuntimeException | IOException e) {
-        uploads.cancel(u);
-        throw e;
-      }
-      uploads.finish(u, d);
+      uploads.store(repo, null, ex.body(), d); // one request, so no session to record
       created(ex, repo, d);
       access.recordWrite(ex, "push", "repository:" + repo, "blob " + d);
       return;
@@ -113,10 +106,14 @@ public final class UploadResource {
         }
         Digest d = Digest.parse(digest);
         Long start = contentRangeStart(ex.header("Content-Range"));
-        if (ex.contentLength() != 0 || start != null) {
-          u = uploads.append(u, ex.body(), start);
+        if (u.size() == 0 && (start == null || start == 0) && ex.contentLength() != 0) {
+          uploads.store(repo, u, ex.body(), d); // the whole blob in this request
+        } else {
+          if (ex.contentLength() != 0 || start != null) {
+            u = uploads.append(u, ex.body(), start);
+          }
+          uploads.finish(u, d);
         }
-        uploads.finish(u, d);
         created(ex, repo, d);
         access.recordWrite(ex, "push", "repository:" + repo, "blob " + d);
       }

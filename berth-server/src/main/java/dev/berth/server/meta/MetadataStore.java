@@ -37,6 +37,12 @@ public interface MetadataStore extends AutoCloseable {
    */
   void linkBlob(RepositoryName repo, Digest digest);
 
+  /**
+   * A pushed blob, in one transaction: recorded (as {@link #putBlob}), linked into {@code repo}
+   * (as {@link #linkBlob}), and its upload session, when {@code uploadId} is not null, removed.
+   */
+  void blobPushed(RepositoryName repo, Digest digest, long size, String uploadId);
+
   /** Whether the blob is linked in the repository (pushed, mounted or referenced there). */
   boolean isLinked(RepositoryName repo, Digest digest);
 

@@ -285,6 +285,23 @@ public final class SqliteMetadataStore implements MetadataStore {
   }
 
   @Override
+  public void blobPushed(RepositoryName repo, Digest digest, long size, String uploadId) {
+    Objects.requireNonNull(repo, "repo");
+    Objects.requireNonNull(digest, "digest");
+    if (size < 0) throw new IllegalArgumentException("negative blob size " + size);
+    write("blobPushed", w -> {
+      insertBlob(w, digest, size);
+      insertLink(w, ensureRepository(w, repo), digest);
+      if (uploadId != null) {
+        PreparedStatement ps = w.ps(DELETE_UPLOAD);
+        ps.setString(1, uploadId);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
   public Optional<Long> blobSize(Digest digest) {
     Objects.requireNonNull(digest, "digest");
     return read("blobSize", r -> {

@@ -198,10 +198,7 @@ public final class UploadService {
       }
       if (!actual.equals(expected)) {
         cancel(u);
-        throw new RegistryException(ErrorCode.DIGEST_INVALID,
-            "the " + u.size() + " bytes uploaded have digest " + actual + ", not " + expected
-                + " as the client declared; nothing was stored and the upload session is closed — push the blob again",
-            ErrorDetail.reason("digest_mismatch").with("declared", expected.toString()).with("computed", actual.toString()).with("size", u.size()));
+        throw digestMismatch(u.size(), actual, expected);
       }
       if (u.size() == 0) {
         // An empty upload session has no data object; write an empty one to commit.
@@ -210,15 +207,66 @@ public final class UploadService {
         }
       }
       blobs.commitUpload(u.id(), expected);
-      meta.putBlob(expected, u.size());
-      meta.linkBlob(u.repository(), expected);
-      meta.deleteUpload(u.id());
+      meta.blobPushed(u.repository(), expected, u.size(), u.id());
       hashes.remove(u.id());
       return u.size();
     } finally {
       lock.unlock();
       locks.remove(u.id());
     }
+  }
+
+  /**
+   * A whole blob in one request body: POST {@code ?digest=} ({@code u} null, no session at all),
+   * or PUT {@code ?digest=} with the body on a session that holds nothing yet. The bytes are
+   * hashed while the driver's atomic writer puts them straight at the blob's own path, which
+   * becomes visible only if the digest matches: no upload data file, no move, and three fsyncs
+   * for a new blob instead of six. A session that already holds bytes is appended to and
+   * finished as usual.
+   */
+  public long store(RepositoryName repo, UploadRecord u, RequestBody body, Digest expected) throws IOException {
+    if (u == null) return storeDirect(repo, null, body, expected);
+    ReentrantLock lock = locks.computeIfAbsent(u.id(), k -> new ReentrantLock());
+    lock.lock();
+    try {
+      UploadRecord current = meta.upload(u.id()).orElseThrow(() -> unknown(repo, u.id()));
+      if (current.size() != 0) return finish(append(current, body, null), expected);
+      return storeDirect(repo, current, body, expected);
+    } finally {
+      lock.unlock();
+      locks.remove(u.id());
+    }
+  }
+
+  private long storeDirect(RepositoryName repo, UploadRecord u, RequestBody body, Digest expected) throws IOException {
+    MessageDigest md = Digest.newMessageDigest(expected.algorithm());
+    long size;
+    try (ObjectWriter w = driver.writer(BlobStore.blobPath(expected), 0)) {
+      body.forEach(b -> {
+        int pos = b.position();
+        md.update(b);
+        b.position(pos);
+        w.write(b);
+      });
+      size = w.size();
+      Digest actual = Digest.fromMessageDigest(expected.algorithm(), md);
+      if (!actual.equals(expected)) {
+        w.cancel();
+        if (u != null) cancel(u);
+        throw digestMismatch(size, actual, expected);
+      }
+      w.commit();
+    }
+    meta.blobPushed(repo, expected, size, u == null ? null : u.id());
+    if (u != null) hashes.remove(u.id());
+    return size;
+  }
+
+  private static RegistryException digestMismatch(long size, Digest actual, Digest expected) {
+    return new RegistryException(ErrorCode.DIGEST_INVALID,
+        "the " + size + " bytes uploaded have digest " + actual + ", not " + expected
+            + " as the client declared; nothing was stored and the upload session is closed — push the blob again",
+        ErrorDetail.reason("digest_mismatch").with("declared", expected.toString()).with("computed", actual.toString()).with("size", size));
   }
 
   public void cancel(UploadRecord u) throws IOException {

@@ -74,6 +74,19 @@ public abstract class MetadataStoreContract {
   }
 
   @Test
+  void aPushedBlobIsRecordedLinkedAndItsSessionGoneInOneStep() {
+    Digest d = digest("pushed");
+    store.createUpload(new UploadRecord("abc123", REPO, 0, T0, T0));
+    store.blobPushed(REPO, d, 42, "abc123");
+    assertThat(store.blobSize(d)).contains(42L);
+    assertThat(store.linkedBlobSize(REPO, d)).contains(42L);
+    assertThat(store.repositoryExists(REPO)).isTrue();
+    assertThat(store.upload("abc123")).isEmpty();
+    store.blobPushed(OTHER, d, 42, null); // the same content pushed elsewhere, in one request
+    assertThat(store.isLinked(OTHER, d)).isTrue();
+  }
+
+  @Test
   void putBlobIsIdempotent() {
     Digest d = digest("a");
     store.putBlob(d, 7);
