@@ -56,6 +56,17 @@ class ReferenceTest {
     assertThat(RepositoryName.parse("a__b/c-d---e/f.g").value()).isEqualTo("a__b/c-d---e/f.g");
   }
 
+  @Property(tries = 3000)
+  void handWrittenNameCheckAgreesWithTheSpecGrammar(@ForAll("nameLike") String s) {
+    boolean spec = java.util.regex.Pattern.matches(RepositoryName.COMPONENT_GRAMMAR + "(?:/" + RepositoryName.COMPONENT_GRAMMAR + ")*", s);
+    assertThat(RepositoryName.violation(s) == null).as(s).isEqualTo(spec && s.length() <= RepositoryName.MAX_LENGTH);
+  }
+
+  @Provide
+  Arbitrary<String> nameLike() {
+    return Arbitraries.strings().withChars("ab09._-/A").ofMinLength(0).ofMaxLength(12);
+  }
+
   @Property
   void formatThenParseIsIdentity(@ForAll("references") String s) {
     Reference r = Reference.parse(s);

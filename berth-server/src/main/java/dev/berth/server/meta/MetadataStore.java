@@ -74,6 +74,15 @@ public interface MetadataStore extends AutoCloseable {
   Optional<ManifestRecord> manifestByTag(RepositoryName repo, String tag);
 
   /**
+   * What serving a manifest needs (digest, media type, size) by tag or, when {@code tag} is null,
+   * by {@code digest}: one row, no references or annotations. The hot lookup of every pull.
+   */
+  Optional<ManifestHead> manifestHead(RepositoryName repo, String tag, Digest digest);
+
+  /** The part of a {@link ManifestRecord} that serving it needs. */
+  record ManifestHead(Digest digest, String mediaType, long size) {}
+
+  /**
    * Deletes a manifest from a repository, with every tag that points to it. Returns the tags
    * removed; empty optional when the manifest was not there. Blob links stay (GC decides).
    */

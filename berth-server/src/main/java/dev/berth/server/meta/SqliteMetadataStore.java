@@ -156,6 +156,14 @@ public final class SqliteMetadataStore implements MetadataStore {
   static final String REFERRERS =
       MANIFEST_COLUMNS + " FROM repositories p JOIN manifests m ON m.repo_id = p.id AND m.subject = ?" + REFS_JOIN
           + " WHERE p.name = ? AND (? IS NULL OR m.artifact_type = ?) ORDER BY m.digest, r.kind, r.seq";
+  private static final String HEAD_COLUMNS = "SELECT m.digest, m.media_type, m.size";
+  /** Parameters: tag, repository name. */
+  static final String HEAD_BY_TAG =
+      HEAD_COLUMNS + " FROM repositories p JOIN tags t ON t.repo_id = p.id AND t.name = ?"
+          + " JOIN manifests m ON m.repo_id = t.repo_id AND m.digest = t.digest WHERE p.name = ?";
+  /** Parameters: digest, repository name. */
+  static final String HEAD_BY_DIGEST =
+      HEAD_COLUMNS + " FROM repositories p JOIN manifests m ON m.repo_id = p.id AND m.digest = ? WHERE p.name = ?";
   static final String MANIFEST_EXISTS = "SELECT 1 FROM manifests WHERE repo_id = ? AND digest = ?";
   static final String TAGS_OF_ID = "SELECT name FROM tags WHERE repo_id = ? AND digest = ? ORDER BY name";
   static final String DELETE_TAGS_OF = "DELETE FROM tags WHERE repo_id = ? AND digest = ?";
@@ -437,6 +445,20 @@ public final class SqliteMetadataStore implements MetadataStore {
       ps.setString(2, repo.value());
       List<ManifestRecord> found = manifests(ps);
       return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
+    });
+  }
+
+  @Override
+  public Optional<ManifestHead> manifestHead(RepositoryName repo, String tag, Digest digest) {
+    Objects.requireNonNull(repo, "repo");
+    if ((tag == null) == (digest == null)) throw new IllegalArgumentException("manifestHead needs a tag or a digest, not both");
+    return read("manifestHead", r -> {
+      PreparedStatement ps = r.ps(tag != null ? HEAD_BY_TAG : HEAD_BY_DIGEST);
+      ps.setString(1, tag != null ? tag : digest.toString());
+      ps.setString(2, repo.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(new ManifestHead(digest(rs.getString(1)), rs.getString(2), rs.getLong(3))) : Optional.empty();
+      }
     });
   }
 

@@ -10,6 +10,7 @@ import dev.berth.oci.error.RegistryException;
 import dev.berth.oci.manifest.ManifestParser;
 import dev.berth.oci.manifest.ParsedManifest;
 import dev.berth.server.meta.ManifestRecord;
+import dev.berth.server.meta.MetadataStore.ManifestHead;
 import dev.berth.server.meta.MetadataStore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class ManifestService {
   public record Pushed(Digest digest, Digest subject) {}
 
   /** A manifest to serve. */
-  public record Found(ManifestRecord record, byte[] content) {}
+  public record Found(ManifestHead record, byte[] content) {}
 
   public Pushed put(RepositoryName repo, String reference, String contentType, byte[] body) throws IOException {
     Digest digest;
@@ -85,7 +86,7 @@ public final class ManifestService {
       children.add(d.digest());
     }
     blobs.putSmall(digest, body);
-    meta.putBlob(digest, body.length);
+    // putManifest records the manifest's bytes as a blob in its own transaction
     Digest subject = m.subject() == null ? null : m.subject().digest();
     meta.putManifest(repo, new ManifestRecord(digest, m.mediaType(), body.length, m.effectiveArtifactType(), subject,
         List.copyOf(blobDigests), List.copyOf(children), m.annotations(), null), tag);
@@ -94,13 +95,13 @@ public final class ManifestService {
   }
 
   public Found get(RepositoryName repo, String reference) throws IOException {
-    Optional<ManifestRecord> rec;
+    Optional<ManifestHead> rec;
     if (Digest.looksLikeDigest(reference)) {
-      rec = meta.manifest(repo, Digest.parse(reference));
+      rec = meta.manifestHead(repo, null, Digest.parse(reference));
     } else {
-      rec = meta.manifestByTag(repo, Tag.check(reference));
+      rec = meta.manifestHead(repo, Tag.check(reference), null);
     }
-    ManifestRecord r = rec.orElseThrow(() -> unknown(repo, reference));
+    ManifestHead r = rec.orElseThrow(() -> unknown(repo, reference));
     byte[] content = cache.get(r.digest());
     if (content == null) {
       content = blobs.readAll(r.digest());

@@ -258,6 +258,18 @@ public abstract class MetadataStoreContract {
   }
 
   @Test
+  void manifestHeadByTagAndByDigest() {
+    ManifestRecord m = push(REPO, "m", "t", digest("layer"));
+    MetadataStore.ManifestHead head = new MetadataStore.ManifestHead(m.digest(), OCI_MANIFEST, m.size());
+    assertThat(store.manifestHead(REPO, "t", null)).contains(head);
+    assertThat(store.manifestHead(REPO, null, m.digest())).contains(head);
+    assertThat(store.manifestHead(REPO, "nope", null)).isEmpty();
+    assertThat(store.manifestHead(OTHER, "t", null)).isEmpty();
+    assertThat(store.manifestHead(OTHER, null, m.digest())).isEmpty();
+    assertThatThrownBy(() -> store.manifestHead(REPO, "t", m.digest())).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void tagMovesToTheNewManifest() {
     ManifestRecord m1 = push(REPO, "m1", "latest");
     ManifestRecord m2 = push(REPO, "m2", "latest");
