@@ -37,7 +37,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class UploadService {
   private static final Logger LOG = LoggerFactory.getLogger(UploadService.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /** Session ids. DRBG, seeded once: the default NativePRNG reads /dev/urandom under a lock on every call. */
+  private static final SecureRandom RANDOM = drbg();
+
+  private static SecureRandom drbg() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
+  }
 
   private final MetadataStore meta;
   private final BlobStore blobs;
