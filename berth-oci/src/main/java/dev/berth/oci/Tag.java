@@ -3,16 +3,23 @@ package dev.berth.oci;
 import dev.berth.oci.error.ErrorCode;
 import dev.berth.oci.error.ErrorDetail;
 import dev.berth.oci.error.RegistryException;
-import java.util.regex.Pattern;
 
 /** A tag: {@code [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}}. */
 public final class Tag {
-  private static final Pattern TAG = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
+  /** The grammar, checked by hand in {@link #isValid} (it runs on every manifest request). */
+  static final String GRAMMAR = "[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}";
 
   private Tag() {}
 
   public static boolean isValid(String s) {
-    return s != null && TAG.matcher(s).matches();
+    if (s == null || s.isEmpty() || s.length() > 128) return false;
+    char first = s.charAt(0);
+    if (first == '.' || first == '-') return false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) return false;
+    }
+    return true;
   }
 
   public static String check(String s) {

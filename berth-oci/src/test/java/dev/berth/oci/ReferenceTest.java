@@ -62,6 +62,17 @@ class ReferenceTest {
     assertThat(RepositoryName.violation(s) == null).as(s).isEqualTo(spec && s.length() <= RepositoryName.MAX_LENGTH);
   }
 
+  @Property(tries = 3000)
+  void handWrittenTagCheckAgreesWithTheSpecGrammar(@ForAll("tagLike") String s) {
+    assertThat(Tag.isValid(s)).as(s).isEqualTo(java.util.regex.Pattern.matches(Tag.GRAMMAR, s));
+  }
+
+  @Provide
+  Arbitrary<String> tagLike() {
+    return Arbitraries.oneOf(Arbitraries.strings().withChars("aZ09._-/:\u00e9 ").ofMinLength(0).ofMaxLength(10),
+        Arbitraries.strings().withChars("a.-").ofMinLength(126).ofMaxLength(130));
+  }
+
   @Provide
   Arbitrary<String> nameLike() {
     return Arbitraries.strings().withChars("ab09._-/A").ofMinLength(0).ofMaxLength(12);
