@@ -3,9 +3,11 @@ package dev.berth.bench.jmh;
 import dev.berth.oci.Digest;
 import dev.berth.oci.RepositoryName;
 import dev.berth.server.meta.ManifestRecord;
+import dev.berth.server.meta.MetadataStore;
 import dev.berth.server.meta.SqliteMetadataStore;
 import dev.berth.server.registry.BlobStore;
 import dev.berth.server.registry.ManifestService;
+import dev.berth.server.registry.TagLists;
 import dev.berth.storage.StorageDriver;
 import dev.berth.storage.StorageDriverFactory;
 import java.io.IOException;
@@ -48,6 +50,7 @@ public class ManifestLookupBench {
   SqliteMetadataStore meta;
   StorageDriver driver;
   ManifestService manifests;
+  TagLists tagLists;
   final RepositoryName repo = RepositoryName.parse("bench/lookup");
   Digest first;
 
@@ -57,6 +60,7 @@ public class ManifestLookupBench {
     meta = SqliteMetadataStore.open(dir.resolve("metadata.db"));
     driver = StorageDriverFactory.find("filesystem").create(Map.of("root", dir.resolve("storage").toString()));
     manifests = new ManifestService(meta, new BlobStore(driver), 64L << 20);
+    tagLists = new TagLists(meta, 200_000);
     byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
     Digest c = Digest.sha256(config);
     meta.putBlob(c, config.length);
@@ -101,7 +105,18 @@ public class ManifestLookupBench {
   }
 
   @Benchmark
+  public Optional<MetadataStore.ManifestHead> sqliteManifestHeadByTag() {
+    return meta.manifestHead(repo, "v0500", null);
+  }
+
+  @Benchmark
   public List<String> tagList1000() {
     return meta.tags(repo, null, Integer.MAX_VALUE);
+  }
+
+  /** What a tag list request does below HTTP now: the version check, then the cached body. */
+  @Benchmark
+  public byte[] tagList1000Cached() {
+    return tagLists.get(repo).orElseThrow().json();
   }
 }
