@@ -218,6 +218,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     } catch (IOException e) {
       throw new MetadataException("cannot create the directory of the metadata database " + file + ": " + e, e);
     }
+    SqliteNativeLibrary.useCachedCopy();
     String url = "jdbc:sqlite:" + file;
     List<Conn> opened = new ArrayList<>();
     try {
