@@ -12,6 +12,19 @@ public final class Main {
   }
 
   public static int run(String... args) {
+    ServeCommand serve = ServeCommand.parseSimple(args);
+    if (serve != null) {
+      // what picocli's execute() does with the command, without building picocli's model
+      try {
+        return serve.call();
+      } catch (UserError e) {
+        System.err.println("berth: " + e.getMessage());
+        return e.exitCode();
+      } catch (Exception e) {
+        e.printStackTrace();
+        return 1;
+      }
+    }
     return commandLine(args).execute(args);
   }
 
