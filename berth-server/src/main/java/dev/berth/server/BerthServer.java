@@ -76,6 +76,7 @@ public final class BerthServer implements AutoCloseable {
       System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine", "16");
     }
     Files.createDirectories(config.dataDir());
+    Warmup warmup = Warmup.start();
     StorageDriver driver = StorageDriverFactory.find(config.storageDriver()).create(config.storageConfig());
     SqliteMetadataStore meta;
     try {
@@ -126,6 +127,7 @@ public final class BerthServer implements AutoCloseable {
         new AdminResource(access, authStore),
         config.minimumClients());
 
+    warmup.awaitJetty();
     QueuedThreadPool threads = new QueuedThreadPool(200, 4);
     threads.setName("berth");
     threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -158,6 +160,7 @@ public final class BerthServer implements AutoCloseable {
     jetty.setErrorHandler(new dev.berth.server.http.JsonErrorHandler());
     jetty.setStopTimeout(5_000);
     try {
+      warmup.awaitAll();
       jetty.start();
     } catch (Exception e) {
       meta.close();
