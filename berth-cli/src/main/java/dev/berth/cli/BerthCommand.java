@@ -25,7 +25,7 @@ public final class BerthCommand implements Runnable {
   static final List<Class<?>> SUBCOMMANDS = List.of(ServeCommand.class, UserCommand.class, GrantCommand.class, GrantCommand.Revoke.class,
       TokenCommand.class, NamespaceCommand.class, AuditCommand.class, DoctorCommand.class, VersionCommand.class, LoginCommand.class,
       LogoutCommand.class, PushCommand.class, PullCommand.class, CopyCommand.class, BuildCommand.class, TagCommand.class, TagsCommand.class,
-      InspectCommand.class, RmCommand.class, DigestCommand.class, picocli.CommandLine.HelpCommand.class);
+      InspectCommand.class, RmCommand.class, DigestCommand.class, picocli.CommandLine.HelpCommand.class, AotTrainingCommand.class);
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -106,10 +106,19 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    start(System.getenv()).join();
+    return 0;
+  }
+
+  /**
+   * Starts the server with these options and {@code env} (BERTH_CONFIG and the BERTH_* settings),
+   * prints where it listens, and returns it running.
+   */
+  BerthServer start(java.util.Map<String, String> env) throws Exception {
     ServeSettings s = new ServeSettings();
-    Path cfg = config != null ? config : System.getenv("BERTH_CONFIG") != null ? Path.of(System.getenv("BERTH_CONFIG")) : null;
+    Path cfg = config != null ? config : env.get("BERTH_CONFIG") != null ? Path.of(env.get("BERTH_CONFIG")) : null;
     if (cfg != null) s.loadFile(cfg);
-    s.loadEnv(System.getenv());
+    s.loadEnv(env);
     if (listen != null) s.set("listen", listen, "--listen");
     if (data != null) s.set("data", data.toString(), "--data");
     if (auth != null) s.set("auth", auth, "--auth");
@@ -153,7 +162,6 @@ final class ServeCommand implements Callable<Integer> {
       System.out.println("berth: then give others access, e.g.: berth user add ci-bot && berth grant push hoge/fuga ci-bot");
     }
     System.out.flush();
-    server.join();
-    return 0;
+    return server;
   }
 }
