@@ -115,6 +115,12 @@ public final class BerthServer implements AutoCloseable {
       tokenService = new TokenService(authenticator, policy, signer, throttle, rac, config.auth().tokenTtl(), Duration.ofDays(30), clock);
       access = rac;
     }
+    long maxHeap = Runtime.getRuntime().maxMemory();
+    if (maxHeap != Long.MAX_VALUE && config.manifestCacheBytes() > maxHeap / 2) {
+      LOG.warn("cache.manifests ({} MiB) is more than half of the JVM's maximum heap ({} MiB): lower it, or give the JVM"
+          + " more (./berth: BERTH_JAVA_OPTS=\"-Xmx2g ...\", which replaces the launcher's defaults)",
+          config.manifestCacheBytes() >> 20, maxHeap >> 20);
+    }
     BlobStore blobs = new BlobStore(driver);
     UploadService uploads = new UploadService(meta, blobs, clock);
     ManifestService manifests = new ManifestService(meta, blobs, config.manifestCacheBytes());
