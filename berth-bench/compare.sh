@@ -2,6 +2,8 @@
 # Side-by-side run used for BENCHMARKS.md: berth (A) against Debian's docker-registry, CNCF
 # distribution 2.8 (B), each launched by the tool with its own data directory on the same disk.
 # Both without access control (distribution.yml has none; berth runs --auth none).
+# berth is started the way users start it, through the ./berth launcher (with BERTH_JAR set to the
+# jar below): the same JVM options and the same AOT cache, which is made before the first figure.
 # Usage: berth-bench/compare.sh DATA_DIR [extra berth-bench options]
 # Needs: berth-cli/target/berth.jar and berth-bench/target/berth-bench.jar (mvn -DskipTests package),
 # /usr/bin/docker-registry, optionally wrk.
@@ -14,9 +16,12 @@ berth_jar=${BERTH_JAR:-$here/berth-cli/target/berth.jar}
 dist_conf=${DIST_CONF:-$here/berth-bench/distribution.yml}
 rm -rf "$data/a" "$data/b"
 mkdir -p "$data"
+# 'serve --help' makes the launcher's AOT cache for this jar (if the JDK can) without starting a
+# server, so that no startup figure includes the training run
+BERTH_JAR=$berth_jar "$here/berth" serve --help >/dev/null
 exec java -jar "$bench_jar" \
   --url http://127.0.0.1:5301 --label-a berth \
-  --server-cmd "java --enable-native-access=ALL-UNNAMED -jar $berth_jar serve --auth none --listen 127.0.0.1:5301 --data $data/a" \
+  --server-cmd "env BERTH_JAR=$berth_jar $here/berth serve --auth none --listen 127.0.0.1:5301 --data $data/a" \
   --compare http://127.0.0.1:5302 --label-b distribution \
   --compare-cmd "env REGISTRY_HTTP_ADDR=127.0.0.1:5302 REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY=$data/b docker-registry serve $dist_conf" \
   --scratch "$data" "$@"

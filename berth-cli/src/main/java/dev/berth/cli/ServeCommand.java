@@ -50,12 +50,75 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--tls-self-signed", description = "Serve HTTPS with a self-signed certificate (made once, kept in the data directory); prints how to make docker trust it.")
   boolean tlsSelfSigned;
 
+  /** The options {@link #parseSimple} knows: those that take a value, and the one flag. */
+  static final java.util.Set<String> VALUED = java.util.Set.of("--listen", "--data", "--config", "--auth", "--tls-cert", "--tls-key");
+  static final String FLAG = "--tls-self-signed";
+
+  /**
+   * The arguments of {@code serve} parsed without picocli, for the usual case: each option at
+   * most once, as {@code --name value} or {@code --name=value}. picocli is compiled for Java 5, so
+   * the JVM's AOT cache cannot hold its classes and building its model is the largest single
+   * item of a server start (0.2-0.5 s). Null for anything else (help, version, unknown or
+   * repeated options, values that start with '-' or '@', no "serve" first): picocli then parses
+   * and reports as always. ServeFastPathTest keeps this in step with the {@code @Option}s.
+   */
+  static ServeCommand parseSimple(String... args) {
+    if (args.length == 0 || !args[0].equals("serve")) return null;
+    ServeCommand c = new ServeCommand();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    try {
+      for (int i = 1; i < args.length; i++) {
+        String name = args[i];
+        String value = null;
+        int eq = name.indexOf('=');
+        if (name.startsWith("--") && eq > 0) {
+          value = name.substring(eq + 1);
+          name = name.substring(0, eq);
+        }
+        if (!seen.add(name)) return null;
+        if (name.equals(FLAG) && value == null) {
+          c.tlsSelfSigned = true;
+          continue;
+        }
+        if (!VALUED.contains(name)) return null;
+        if (value == null) {
+          if (i + 1 == args.length) return null;
+          value = args[++i];
+        }
+        if (value.isEmpty() || value.startsWith("-") || value.startsWith("@")) return null;
+        switch (name) {
+          case "--listen" -> c.listen = value;
+          case "--data" -> c.data = Path.of(value);
+          case "--config" -> c.config = Path.of(value);
+          case "--auth" -> c.auth = value;
+          case "--tls-cert" -> c.tlsCert = Path.of(value);
+          case "--tls-key" -> c.tlsKey = Path.of(value);
+          default -> {
+            return null;
+          }
+        }
+      }
+    } catch (java.nio.file.InvalidPathException e) {
+      return null;
+    }
+    return c;
+  }
+
   @Override
   public Integer call() throws Exception {
+    start(System.getenv()).join();
+    return 0;
+  }
+
+  /**
+   * Starts the server with these options and {@code env} (BERTH_CONFIG and the BERTH_* settings),
+   * prints where it listens, and returns it running.
+   */
+  BerthServer start(java.util.Map<String, String> env) throws Exception {
     ServeSettings s = new ServeSettings();
-    Path cfg = config != null ? config : System.getenv("BERTH_CONFIG") != null ? Path.of(System.getenv("BERTH_CONFIG")) : null;
+    Path cfg = config != null ? config : env.get("BERTH_CONFIG") != null ? Path.of(env.get("BERTH_CONFIG")) : null;
     if (cfg != null) s.loadFile(cfg);
-    s.loadEnv(System.getenv());
+    s.loadEnv(env);
     if (listen != null) s.set("listen", listen, "--listen");
     if (data != null) s.set("data", data.toString(), "--data");
     if (auth != null) s.set("auth", auth, "--auth");
@@ -99,7 +162,6 @@ final class ServeCommand implements Callable<Integer> {
       System.out.println("berth: then give others access, e.g.: berth user add ci-bot && berth grant push hoge/fuga ci-bot");
     }
     System.out.flush();
-    server.join();
-    return 0;
+    return server;
   }
 }

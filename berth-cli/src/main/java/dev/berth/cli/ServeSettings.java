@@ -43,7 +43,7 @@ final class ServeSettings {
   }
 
   /** Environment variables that are not settings but are read by the launcher or later features. */
-  private static final Set<String> OTHER_ENV = Set.of("BERTH_CONFIG", "BERTH_JAVA_OPTS", "BERTH_JAVA_HOME", "BERTH_ADMIN_PASSWORD", "BERTH_HOME", "BERTH_JAR", "BERTH_ACCESS_LOG");
+  private static final Set<String> OTHER_ENV = Set.of("BERTH_CONFIG", "BERTH_JAVA_OPTS", "BERTH_JAVA_HOME", "BERTH_ADMIN_PASSWORD", "BERTH_HOME", "BERTH_JAR", "BERTH_ACCESS_LOG", "BERTH_AOT");
 
   private final Map<String, String> values = new LinkedHashMap<>();
   private String adminPassword;

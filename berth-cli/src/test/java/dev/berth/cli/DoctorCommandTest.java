@@ -19,17 +19,9 @@ class DoctorCommandTest {
   static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new BerthCommand());
-    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine cl = Main.commandLine(args);
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
-    cl.setExecutionExceptionHandler((ex, c, p) -> {
-      if (ex instanceof UserError ue) {
-        c.getErr().println("berth: " + ue.getMessage());
-        return ue.exitCode();
-      }
-      throw ex;
-    });
     int code = cl.execute(args);
     return new Run(code, out.toString(), err.toString());
   }

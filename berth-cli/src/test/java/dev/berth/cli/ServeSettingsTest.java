@@ -57,6 +57,13 @@ class ServeSettingsTest {
   }
 
   @Test
+  void theLaunchersVariablesAreNotSettings() {
+    ServeSettings s = new ServeSettings();
+    s.loadEnv(Map.of("BERTH_JAVA_OPTS", "-Xmx1g", "BERTH_AOT", "off", "BERTH_JAR", "/x/berth.jar"));
+    assertThat(s.resolve().auth().mode()).isEqualTo("token");
+  }
+
+  @Test
   void badValuesNameTheKey() {
     for (String[] kv : new String[][] {
         {"listen", "localhost"}, {"listen", "1.2.3.4:99999"}, {"uploads.expiry", "soon"}, {"cache.manifests", "lots"},

@@ -24,6 +24,21 @@ import org.eclipse.jetty.util.Fields;
 public final class Exchange implements dev.berth.server.auth.Caller {
   static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Has Jackson build what the first responses need (an empty object, an error envelope), so that
+   * the server's start can do it ahead of the first request.
+   */
+  public static void warmUp() throws IOException {
+    java.util.Map<String, Object> detail = new java.util.LinkedHashMap<>();
+    detail.put("requestId", "0");
+    java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
+    entry.put("code", "UNAUTHORIZED");
+    entry.put("message", "");
+    entry.put("detail", detail);
+    JSON.writeValueAsBytes(java.util.Map.of());
+    JSON.writeValueAsBytes(java.util.Map.of("errors", java.util.List.of(entry)));
+  }
+
   private final Request request;
   private final Response response;
   private final String requestId;

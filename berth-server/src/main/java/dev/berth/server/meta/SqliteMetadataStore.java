@@ -63,8 +63,11 @@ import org.sqlite.SQLiteException;
  */
 public final class SqliteMetadataStore implements MetadataStore {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteMetadataStore.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() {};
+  /** Jackson, for manifest annotations only: made on first use, not while the server starts. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() {};
+  }
 
   /** SQLite {@code synchronous} setting for the write connection. */
   public enum Synchronous {
@@ -230,6 +233,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     } catch (IOException e) {
       throw new MetadataException("cannot create the directory of the metadata database " + file + ": " + e, e);
     }
+    SqliteNativeLibrary.useCachedCopy();
     String url = "jdbc:sqlite:" + file;
     List<Conn> opened = new ArrayList<>();
     try {
@@ -955,7 +959,7 @@ public final class SqliteMetadataStore implements MetadataStore {
   private static String annotationsJson(Map<String, String> annotations) {
     if (annotations == null || annotations.isEmpty()) return null;
     try {
-      return JSON.writeValueAsString(new TreeMap<>(annotations));
+      return Json.MAPPER.writeValueAsString(new TreeMap<>(annotations));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("annotations cannot be written as JSON: " + e.getMessage(), e);
     }
@@ -964,7 +968,7 @@ public final class SqliteMetadataStore implements MetadataStore {
   private static Map<String, String> annotations(String json) throws SQLException {
     if (json == null) return Map.of();
     try {
-      return Collections.unmodifiableMap(JSON.readValue(json, STRING_MAP));
+      return Collections.unmodifiableMap(Json.MAPPER.readValue(json, Json.STRING_MAP));
     } catch (JsonProcessingException e) {
       throw new SQLException("corrupt annotations JSON in the manifests table: " + e.getOriginalMessage(), e);
     }
