@@ -471,6 +471,13 @@ public final class FilesystemDriver implements StorageDriver {
     }
 
     @Override
+    public void writeBack() throws IOException {
+      // fdatasync from another thread: Linux starts writing a big file's dirty pages only at the
+      // final fsync otherwise (see UploadPipeline); ClosedChannelException once the writer is done
+      if (state == State.OPEN && ch.isOpen()) ch.force(false);
+    }
+
+    @Override
     public void commit() throws IOException {
       ensureOpen("commit");
       try {
