@@ -342,6 +342,7 @@ public final class Bench {
     report.add("limit", o.scratch.toString(), 0, Measurement.simple("limit: disk write+fsync", "MB/s", true, d[0], ""));
     report.add("limit", o.scratch.toString(), 0, Measurement.simple("limit: disk read (page cache)", "MB/s", true, d[1], ""));
     if (d[2] >= 0) report.add("limit", o.scratch.toString(), 0, Measurement.simple("limit: disk read (O_DIRECT)", "MB/s", true, d[2], ""));
+    if (d[3] >= 0) report.add("limit", o.scratch.toString(), 0, Measurement.simple("limit: disk write O_DIRECT+fsync", "MB/s", true, d[3], ""));
     report.add("limit", "", 0, Measurement.simple("limit: loopback TCP", "MB/s", true, Limits.loopback(Math.max(n, 4 * n)), ""));
   }
 
