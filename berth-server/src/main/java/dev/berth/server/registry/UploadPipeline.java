@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       then SHA-256 (about 0.6 s of CPU per GiB). Socket reads, the file write and hashing run
  *       in parallel instead of in series on the request thread. At most {@value #DEPTH} blocks
  *       are in flight per upload: memory stays flat whatever the blob size. A body that fits in
- *       one block is written and hashed on the request thread: small blobs pay no hand-off.
+ *       one block is written and hashed on the request thread: small blobs pay no hand-off, and
+ *       bodies declared smaller than {@value #DIRECT_PATH_MIN} bytes take no block at all.
  *   <li>Every {@link #WRITEBACK} bytes, a background {@link ObjectWriter#writeBack()} asks the
  *       driver to push what went through the page cache to the disk while the body is still
  *       arriving. Linux would otherwise start writing a 1 GiB file only at the final fsync
@@ -47,8 +48,13 @@ final class UploadPipeline {
   /** Bytes written through the page cache between two background write-backs. */
   static final long WRITEBACK = 8L << 20;
   private static final int ALIGN = 4096;
+  /**
+   * Bodies declared smaller than this skip the blocks: a block would buy neither a hand-off nor
+   * O_DIRECT (the driver writes buffered below 256 KiB), only a copy.
+   */
+  static final int DIRECT_PATH_MIN = 256 << 10;
 
-  private static final int POOLED_MAX = 32;
+  private static final int POOLED_MAX = 16;
   private static final ConcurrentLinkedQueue<ByteBuffer> POOL = new ConcurrentLinkedQueue<>();
   private static final AtomicInteger POOLED = new AtomicInteger();
   private static final ByteBuffer END = ByteBuffer.allocate(0);
@@ -95,6 +101,8 @@ final class UploadPipeline {
   }
 
   private long run(RequestBody body) throws IOException {
+    long declared = body.declaredLength();
+    if (declared >= 0 && declared < DIRECT_PATH_MIN) return small(body);
     Throwable failure = null;
     try {
       body.forEach(this::accept);
@@ -127,6 +135,24 @@ final class UploadPipeline {
     if (failure instanceof IOException io) throw new Failed(io, hashed);
     if (failure instanceof RuntimeException re) throw re;
     if (failure instanceof Error er) throw er;
+    return hashed;
+  }
+
+  /**
+   * A body declared smaller than {@value #DIRECT_PATH_MIN} bytes: each network buffer is hashed
+   * and written as it comes, on the request thread, without taking a block.
+   */
+  private long small(RequestBody body) throws IOException {
+    try {
+      body.forEach(b -> {
+        int n = b.remaining();
+        w.write(b.duplicate()); // first: a failed write must not have reached the digest
+        md.update(b);
+        hashed += n;
+      });
+    } catch (IOException e) {
+      throw new Failed(e, hashed);
+    }
     return hashed;
   }
 

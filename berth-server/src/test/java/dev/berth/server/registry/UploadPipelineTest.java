@@ -34,6 +34,26 @@ class UploadPipelineTest {
 
   /** A body handed out in direct buffers of the given sizes, round robin, failing after {@code failAfter} bytes (or never). */
   private static RequestBody body(byte[] content, int[] sizes, long failAfter) {
+    return body(content, sizes, failAfter, false);
+  }
+
+  /** The same, declaring its length (Content-Length) when {@code declared}. */
+  private static RequestBody body(byte[] content, int[] sizes, long failAfter, boolean declared) {
+    RequestBody plain = bodyOf(content, sizes, failAfter);
+    return new RequestBody() {
+      @Override
+      public long forEach(Sink sink) throws IOException {
+        return plain.forEach(sink);
+      }
+
+      @Override
+      public long declaredLength() {
+        return declared ? content.length : -1;
+      }
+    };
+  }
+
+  private static RequestBody bodyOf(byte[] content, int[] sizes, long failAfter) {
     return sink -> {
       int at = 0;
       int i = 0;
@@ -83,16 +103,34 @@ class UploadPipelineTest {
   @Test
   void smallAndEmptyBodiesAreHandledOnTheRequestThread() throws Exception {
     FilesystemDriver driver = new FilesystemDriver(root);
-    for (int n : new int[] {0, 1, 4096, UploadPipeline.BLOCK - 1, UploadPipeline.BLOCK}) {
-      byte[] content = random(n, n);
-      MessageDigest md = Digest.newMessageDigest(Digest.SHA256);
-      try (ObjectWriter w = driver.writer("small/" + n, 0)) {
-        assertThat(UploadPipeline.transfer(body(content, new int[] {8192}, -1), md, w)).isEqualTo(n);
-        w.commit();
+    for (boolean declared : new boolean[] {false, true}) {
+      for (int n : new int[] {0, 1, 4096, UploadPipeline.DIRECT_PATH_MIN - 1, UploadPipeline.DIRECT_PATH_MIN, UploadPipeline.BLOCK - 1,
+          UploadPipeline.BLOCK}) {
+        byte[] content = random(n, n);
+        MessageDigest md = Digest.newMessageDigest(Digest.SHA256);
+        String path = "small/" + declared + "/" + n;
+        try (ObjectWriter w = driver.writer(path, 0)) {
+          assertThat(UploadPipeline.transfer(body(content, new int[] {8192}, -1, declared), md, w)).isEqualTo(n);
+          w.commit();
+        }
+        assertThat(hex(md)).isEqualTo(sha256(content, n));
+        assertThat(Files.readAllBytes(driver.localFile(path).orElseThrow())).isEqualTo(content);
       }
-      assertThat(hex(md)).isEqualTo(sha256(content, n));
-      assertThat(Files.readAllBytes(driver.localFile("small/" + n).orElseThrow())).isEqualTo(content);
     }
+  }
+
+  @Test
+  void aSmallDeclaredBodyKeepsWhatArrivedBeforeItFailed() throws Exception {
+    FilesystemDriver driver = new FilesystemDriver(root);
+    byte[] content = random(100_000, 5);
+    MessageDigest md = Digest.newMessageDigest(Digest.SHA256);
+    try (ObjectWriter w = driver.writer("small-cut", 0)) {
+      assertThatThrownBy(() -> UploadPipeline.transfer(body(content, new int[] {8192}, 40_000, true), md, w))
+          .isInstanceOfSatisfying(UploadPipeline.Failed.class, f -> assertThat(f.hashed).isEqualTo(40_000));
+      assertThat(w.size()).isEqualTo(40_000);
+      w.commit();
+    }
+    assertThat(hex(md)).isEqualTo(sha256(content, 40_000));
   }
 
   @Test
