@@ -65,9 +65,9 @@ public final class Bench {
 
   boolean execute() throws Exception {
     Path logs = Files.createTempDirectory("berth-bench-logs");
-    targets.add(new Target("A", new Registry(o.url, o.user, o.password), process(o.serverPid, o.serverCmd, logs.resolve("a.log"))));
+    targets.add(new Target("A", new Registry(o.url, o.user, o.password, o.rawClient), process(o.serverPid, o.serverCmd, logs.resolve("a.log"))));
     if (o.compare != null) {
-      targets.add(new Target("B", new Registry(o.compare, o.user, o.password), process(o.comparePid, o.compareCmd, logs.resolve("b.log"))));
+      targets.add(new Target("B", new Registry(o.compare, o.user, o.password, o.rawClient), process(o.comparePid, o.compareCmd, logs.resolve("b.log"))));
     }
     boolean compare = targets.size() == 2;
     // killed (SIGTERM, Ctrl-C) mid-run: say so, print what was measured, stop the launched servers
@@ -190,7 +190,9 @@ public final class Bench {
     final double cpu0;
     final ServerProcess.Sampler rss;
     final long t0 = System.nanoTime();
+    final long client0 = clientCpuNanos();
     double cpuMs = -1;
+    double clientCpuMs = -1;
     double seconds;
 
     Probe(Target t) {
@@ -202,12 +204,24 @@ public final class Bench {
     /** Stops the clock and reads the server's CPU. */
     Probe stop() {
       seconds = (System.nanoTime() - t0) / 1e9;
+      long c1 = clientCpuNanos();
+      clientCpuMs = c1 < 0 || client0 < 0 ? -1 : (c1 - client0) / 1e6;
       if (t.proc != null) {
         double c = t.proc.cpuMillis();
         cpuMs = c < 0 || cpu0 < 0 ? -1 : c - cpu0;
       }
       close();
       return this;
+    }
+
+    /** The load tool's own CPU (all its threads), so a reader can see whether the client was the bound. */
+    static long clientCpuNanos() {
+      return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
+    /** Prints the tool's CPU per GiB for a big-blob figure (stderr only). */
+    void printClientCpu(double gib) {
+      if (clientCpuMs >= 0) System.err.printf(Locale.ROOT, "  %-34s %-6s     client (this tool) %.0f ms CPU/GiB%n", "", "", clientCpuMs / gib);
     }
 
     double rssMib() {
@@ -328,6 +342,7 @@ public final class Bench {
     report.add("limit", o.scratch.toString(), 0, Measurement.simple("limit: disk write+fsync", "MB/s", true, d[0], ""));
     report.add("limit", o.scratch.toString(), 0, Measurement.simple("limit: disk read (page cache)", "MB/s", true, d[1], ""));
     if (d[2] >= 0) report.add("limit", o.scratch.toString(), 0, Measurement.simple("limit: disk read (O_DIRECT)", "MB/s", true, d[2], ""));
+    if (d[3] >= 0) report.add("limit", o.scratch.toString(), 0, Measurement.simple("limit: disk write O_DIRECT+fsync", "MB/s", true, d[3], ""));
     report.add("limit", "", 0, Measurement.simple("limit: loopback TCP", "MB/s", true, Limits.loopback(Math.max(n, 4 * n)), ""));
   }
 
@@ -339,8 +354,8 @@ public final class Bench {
     String repo = repo("big");
     t.reg.startUpload(repo); // auth settled, connection warm; the session is left to expire
     try (Probe pr = new Probe(t)) {
-      t.reg.pushBlob(repo, d, p.publisher());
-      pr.stop();
+      t.reg.pushBlob(repo, p);
+      pr.stop().printClientCpu(p.size() / GIB);
       t.state.put("big", p);
       return new Measurement("blob push monolithic " + size(o.blobSize), "MB/s", true, p.size() / 1e6 / pr.seconds,
           p.size() / GIB, "GiB", -1, -1, pr.cpuMs, pr.rssMib(), "≥2×, ≥0.8×min(SHA,disk)");
@@ -353,7 +368,7 @@ public final class Bench {
     String repo = repo("big");
     try (Probe pr = new Probe(t)) {
       t.reg.pushBlobChunked(repo, p, o.chunkSize);
-      pr.stop();
+      pr.stop().printClientCpu(p.size() / GIB);
       return new Measurement("blob push chunked " + size(o.chunkSize) + " PATCH", "MB/s", true, p.size() / 1e6 / pr.seconds,
           p.size() / GIB, "GiB", -1, -1, pr.cpuMs, pr.rssMib(), "≥2×, ≥0.8×min(SHA,disk)");
     }
@@ -362,7 +377,7 @@ public final class Bench {
   private void pullSetup(Target t) {
     if (!t.state.containsKey("big")) {
       Payload p = new Payload(o.blobSize, seed());
-      t.reg.pushBlob(repo("big"), p.digest(), p.publisher());
+      t.reg.pushBlob(repo("big"), p);
       t.state.put("big", p);
     }
     Payload p = (Payload) t.state.get("big");
@@ -373,7 +388,7 @@ public final class Bench {
     Payload p = (Payload) t.state.get("big");
     try (Probe pr = new Probe(t)) {
       t.reg.pullBlob(repo("big"), p.digest(), p.size(), verify);
-      pr.stop();
+      pr.stop().printClientCpu(p.size() / GIB);
       return new Measurement("blob pull " + size(o.blobSize) + (verify ? " +verify" : ""), "MB/s", true,
           p.size() / 1e6 / pr.seconds, p.size() / GIB, "GiB", -1, -1, pr.cpuMs, pr.rssMib(), "≥0.9×loopback");
     }

@@ -20,15 +20,18 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Payload {
   static final int BLOCK = 1 << 20;
   private static final ByteBuffer SHARED;
+  private static final ByteBuffer SHARED_DIRECT;
 
   static {
     byte[] b = new byte[BLOCK];
     new SplittableRandom(0x6265727468L).nextBytes(b);
     SHARED = ByteBuffer.wrap(b).asReadOnlyBuffer();
+    SHARED_DIRECT = ByteBuffer.allocateDirect(BLOCK).put(b).clear().asReadOnlyBuffer();
   }
 
   private final long size;
   private final ByteBuffer first;
+  private ByteBuffer firstDirect;
   private volatile Digest digest;
 
   public Payload(long size, long seed) {
@@ -65,6 +68,22 @@ public final class Payload {
     int n = (int) Math.min(BLOCK - in, max);
     src.limit(in + n).position(in);
     return src.slice();
+  }
+
+  /**
+   * The bytes from {@code pos} (at most {@code max}, at most up to the end of a 1 MiB block) as a
+   * read-only direct buffer, for writing to a socket without the JDK's copy of heap buffers into
+   * a temporary direct one.
+   */
+  synchronized ByteBuffer directSlice(long pos, long max) {
+    if (pos < BLOCK && firstDirect == null) {
+      firstDirect = ByteBuffer.allocateDirect(BLOCK).put(first.duplicate()).clear().asReadOnlyBuffer();
+    }
+    ByteBuffer src = (pos < BLOCK ? firstDirect : SHARED_DIRECT).duplicate();
+    int in = (int) (pos % BLOCK);
+    int n = (int) Math.min(BLOCK - in, max);
+    src.limit(in + n).position(in);
+    return src;
   }
 
   /** The SHA-256 of the whole payload; computed once. */

@@ -52,11 +52,21 @@ public final class Registry {
   private volatile String basic;
   private volatile boolean bearer;
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private final boolean raw;
 
   public Registry(URI base, String user, String password) {
+    this(base, user, password, true);
+  }
+
+  /**
+   * With {@code rawBigBlobs}, 1 GiB pushes and pulls go through {@link RawHttp} (plain http only);
+   * everything else always uses the JDK client.
+   */
+  public Registry(URI base, String user, String password, boolean rawBigBlobs) {
     this.base = URI.create(base.toString().replaceAll("/+$", ""));
     this.user = user;
     this.password = password;
+    this.raw = rawBigBlobs && RawHttp.supports(this.base);
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NORMAL)
@@ -221,6 +231,41 @@ public final class Registry {
     expectHeader(r, "Docker-Content-Digest", d.toString());
   }
 
+  /**
+   * Monolithic push of a big payload: POST, then PUT ?digest= with the whole body, through the
+   * lean client when enabled. The POST (JDK client) settles credentials first.
+   */
+  public void pushBlob(String repo, Payload p) {
+    if (!raw) {
+      pushBlob(repo, p.digest(), p.publisher());
+      return;
+    }
+    Digest d = p.digest();
+    URI u = withDigest(startUpload(repo), d);
+    RawHttp.Response r = rawSend("PUT", u, Map.of("Content-Type", "application/octet-stream"), p, 0, p.size());
+    expectRaw(r, "PUT", u, 201);
+    expectRawHeader(r, "PUT", u, "Docker-Content-Digest", d.toString());
+  }
+
+  private RawHttp.Response rawSend(String method, URI u, Map<String, String> headers, Payload p, long off, long n) {
+    try {
+      return RawHttp.send(method, u, authorization(u), headers, p::directSlice, off, n);
+    } catch (IOException e) {
+      throw new CheckFailed(method + " " + u + ": " + e, e);
+    }
+  }
+
+  private static void expectRaw(RawHttp.Response r, String method, URI u, int status) {
+    if (r.status() != status) {
+      throw new CheckFailed(method + " " + u + ": expected " + status + ", got " + r.status() + " " + head(r.body()));
+    }
+  }
+
+  private static void expectRawHeader(RawHttp.Response r, String method, URI u, String name, String want) {
+    String got = r.header(name);
+    if (!want.equals(got)) throw new CheckFailed(method + " " + u + ": header " + name + " is " + got + ", expected " + want);
+  }
+
   public Digest pushBlob(String repo, byte[] content) {
     Digest d = Digest.sha256(content);
     pushBlob(repo, d, HttpRequest.BodyPublishers.ofByteArray(content));
@@ -233,6 +278,17 @@ public final class Registry {
     long off = 0;
     while (off < p.size()) {
       long n = Math.min(chunk, p.size() - off);
+      if (raw) {
+        RawHttp.Response r = rawSend("PATCH", loc, Map.of("Content-Type", "application/octet-stream",
+            "Content-Range", off + "-" + (off + n - 1)), p, off, n);
+        expectRaw(r, "PATCH", loc, 202);
+        expectRawHeader(r, "PATCH", loc, "Range", "0-" + (off + n - 1));
+        String next = r.header("Location");
+        if (next == null) throw new CheckFailed("PATCH " + loc + ": no Location header");
+        loc = base.resolve(next);
+        off += n;
+        continue;
+      }
       HttpResponse<String> r = expect(send(HttpRequest.newBuilder(loc)
           .header("Content-Type", "application/octet-stream")
           .header("Content-Range", off + "-" + (off + n - 1))
@@ -249,6 +305,10 @@ public final class Registry {
 
   /** GET a blob, counting (and with {@code verify} hashing) the bytes as they arrive. */
   public void pullBlob(String repo, Digest d, long size, boolean verify) {
+    if (raw) {
+      pullBlobRaw(repo, d, size, verify);
+      return;
+    }
     HttpResponse<Long> r;
     try {
       r = send(HttpRequest.newBuilder(uri("/v2/" + repo + "/blobs/" + d)).GET(),
@@ -262,6 +322,22 @@ public final class Registry {
     r.headers().firstValue("Docker-Content-Digest").ifPresent(h -> {
       if (!h.equals(d.toString())) throw new CheckFailed("GET blob " + d + ": Docker-Content-Digest " + h);
     });
+  }
+
+  private void pullBlobRaw(String repo, Digest d, long size, boolean verify) {
+    URI u = uri("/v2/" + repo + "/blobs/" + d);
+    MessageDigest md = verify ? Digest.newMessageDigest(Digest.SHA256) : null;
+    RawHttp.Pulled p;
+    try {
+      p = RawHttp.get(u, authorization(u), md);
+    } catch (IOException e) {
+      throw new CheckFailed("GET " + u + ": " + e, e);
+    }
+    if (p.head().status() != 200) throw new CheckFailed("GET blob " + d + ": status " + p.head().status() + " " + head(p.head().body()));
+    if (p.bytes() != size) throw new CheckFailed("GET blob " + d + ": " + p.bytes() + " bytes, expected " + size);
+    String h = p.head().header("Docker-Content-Digest");
+    if (h != null && !h.equals(d.toString())) throw new CheckFailed("GET blob " + d + ": Docker-Content-Digest " + h);
+    if (md != null) RawHttp.checkDigest(md, d);
   }
 
   /** Consumes a body without copying it; checks the digest when given a MessageDigest. */

@@ -22,6 +22,15 @@ public interface ObjectWriter extends AutoCloseable {
   /** Total size of the object so far, including the offset the writer started at. */
   long size();
 
+  /**
+   * Starts making the bytes written so far durable, so that {@link #commit()} has little left to
+   * do when it comes; may block until they are written. Unlike the other methods it may be called
+   * from another thread while {@link #write} runs, and it does nothing once the writer is
+   * finished. A failure here says nothing about commit, which reports its own. Does nothing by
+   * default.
+   */
+  default void writeBack() throws IOException {}
+
   /** Makes all bytes written durable (fsync or multipart completion) and readable at the path. */
   void commit() throws IOException;
 

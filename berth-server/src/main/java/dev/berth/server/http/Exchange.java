@@ -107,7 +107,17 @@ public final class Exchange implements dev.berth.server.auth.Caller {
 
   /** The request body as the registry services read it. */
   public dev.berth.server.registry.RequestBody body() {
-    return this::readBody;
+    return new dev.berth.server.registry.RequestBody() {
+      @Override
+      public long forEach(Sink sink) throws IOException {
+        return readBody(sink);
+      }
+
+      @Override
+      public long declaredLength() {
+        return request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING) ? -1 : contentLength();
+      }
+    };
   }
 
   public String query(String name) {

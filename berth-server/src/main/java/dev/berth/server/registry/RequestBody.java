@@ -9,6 +9,11 @@ public interface RequestBody {
   /** Hands every buffer to {@code sink}; returns the number of bytes read. */
   long forEach(Sink sink) throws IOException;
 
+  /** The length the client declared (Content-Length), or -1 when it is not known. */
+  default long declaredLength() {
+    return -1;
+  }
+
   /** Receives body buffers; may consume them. */
   @FunctionalInterface
   interface Sink {

@@ -120,17 +120,14 @@ public final class UploadService {
       long before = u.size();
       try (ObjectWriter w = driver.writer(BlobStore.uploadPath(u.id()), before)) {
         try {
-          body.forEach(b -> {
-            int pos = b.position();
-            hs.md.update(b);
-            b.position(pos);
-            int n = b.remaining();
-            w.write(b);
-            hs.offset += n;
-          });
+          hs.offset += UploadPipeline.transfer(body, hs.md, w);
+        } catch (UploadPipeline.Failed e) {
+          hs.offset += e.hashed;
+          failure = e.io(); // keep what arrived: the client resumes from the acknowledged Range
         } catch (IOException e) {
-          failure = e; // keep what arrived: the client resumes from the acknowledged Range
-        } catch (RuntimeException e) {
+          hs.offset = -1; // how much was hashed is unknown: rehash on the next append
+          failure = e;
+        } catch (RuntimeException | Error e) {
           hashes.remove(u.id());
           throw e;
         }

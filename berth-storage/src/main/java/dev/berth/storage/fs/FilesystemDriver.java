@@ -81,8 +81,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * data the server's upload sweep removes.
  *
  * <p>Writes go straight from the caller's {@link ByteBuffer} to the {@link FileChannel}; nothing
- * is allocated per write call. Heap buffers are written in slices of at most {@value
- * #MAX_HEAP_WRITE} bytes so that the JDK's per-thread temporary direct buffer stays small.
+ * is allocated per write call. A direct buffer of at least {@value #DIRECT_MIN} bytes at a
+ * 4 KiB-aligned address and file offset is written with O_DIRECT (its aligned part), from the
+ * buffer to the device without a copy into the page cache: on the VMs this was measured on, a
+ * fresh page-cache page costs far more than the copy itself (the host backs guest memory on first
+ * touch), so 1 GiB written through the page cache took ~2 s of system CPU and 0.15 s with O_DIRECT,
+ * and commit's fsync has nothing left to write. {@code -Dberth.storage.directWrites=false} turns
+ * it off; file systems that refuse O_DIRECT (tmpfs) get buffered writes. Heap buffers are
+ * written in slices of at most {@value #MAX_HEAP_WRITE} bytes so that the JDK's per-thread
+ * temporary direct buffer stays small.
  */
 public final class FilesystemDriver implements StorageDriver {
 
@@ -96,6 +103,11 @@ public final class FilesystemDriver implements StorageDriver {
 
   /** Largest slice of a heap buffer handed to one {@code FileChannel.write}. */
   static final int MAX_HEAP_WRITE = 1 << 20;
+
+  /** Direct buffers of at least this size are written with O_DIRECT (their aligned part). */
+  static final int DIRECT_MIN = 256 << 10;
+  static final int DIRECT_ALIGN = 4096;
+  static final boolean DIRECT_WRITES = Boolean.parseBoolean(System.getProperty("berth.storage.directWrites", "true"));
 
   /** How often an operation is retried when a concurrent prune removed the directory it needed. */
   private static final int PRUNE_RACE_RETRIES = 16;
@@ -444,6 +456,9 @@ public final class FilesystemDriver implements StorageDriver {
     private final long start;
     private long size;
     private State state = State.OPEN;
+    private FileChannel direct; // O_DIRECT channel on the same file, opened on the first big aligned write
+    private boolean directRefused;
+    private volatile long buffered; // bytes written through the page cache since the last writeBack
 
     FsWriter(String path, Path target, Path temp, FileChannel ch, long start) {
       this.path = path;
@@ -457,12 +472,16 @@ public final class FilesystemDriver implements StorageDriver {
     @Override
     public void write(ByteBuffer buf) throws IOException {
       ensureOpen("write");
+      if (DIRECT_WRITES && buf.isDirect() && buf.remaining() >= DIRECT_MIN) writeDirect(buf);
+      if (!buf.hasRemaining()) return;
       int limit = buf.limit();
       boolean slice = !buf.isDirect();
       try {
         while (buf.hasRemaining()) {
           if (slice && buf.remaining() > MAX_HEAP_WRITE) buf.limit(buf.position() + MAX_HEAP_WRITE);
-          size += ch.write(buf);
+          int n = ch.write(buf);
+          size += n;
+          buffered += n;
           buf.limit(limit);
         }
       } finally {
@@ -475,10 +494,53 @@ public final class FilesystemDriver implements StorageDriver {
       return size;
     }
 
+    /**
+     * Writes the aligned part of {@code buf} with O_DIRECT, from the caller's buffer straight to
+     * the device, and leaves the unaligned rest (if any) in {@code buf} for the page cache. Only
+     * when the file offset and the buffer's address are 4 KiB-aligned; gives up on O_DIRECT for
+     * this writer when the file system refuses it.
+     */
+    private void writeDirect(ByteBuffer buf) throws IOException {
+      if (directRefused || (size & (DIRECT_ALIGN - 1)) != 0 || buf.alignmentOffset(buf.position(), DIRECT_ALIGN) != 0) return;
+      if (direct == null) {
+        try {
+          direct = FileChannel.open(temp != null ? temp : target, WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT);
+        } catch (IOException | UnsupportedOperationException e) {
+          directRefused = true; // e.g. tmpfs: EINVAL on open
+          return;
+        }
+      }
+      int n = buf.remaining() & ~(DIRECT_ALIGN - 1);
+      int limit = buf.limit();
+      long before = size;
+      buf.limit(buf.position() + n);
+      try {
+        while (buf.hasRemaining()) size += direct.write(buf, size);
+      } catch (IOException e) {
+        // EINVAL from a file system that opens O_DIRECT but cannot write this way: nothing was
+        // written, the page cache takes it from here; any other error is real
+        if (size != before || e.getMessage() == null || !e.getMessage().contains("Invalid argument")) throw e;
+        directRefused = true;
+      } finally {
+        buf.limit(limit);
+      }
+      ch.position(size);
+    }
+
+    @Override
+    public void writeBack() throws IOException {
+      // fdatasync from another thread: Linux starts writing a big file's dirty pages only at the
+      // final fsync otherwise (see UploadPipeline); ClosedChannelException once the writer is done
+      if (buffered == 0) return; // O_DIRECT wrote everything so far: no dirty pages
+      buffered = 0;
+      if (state == State.OPEN && ch.isOpen()) ch.force(false);
+    }
+
     @Override
     public void commit() throws IOException {
       ensureOpen("commit");
       try {
+        closeDirect();
         ch.force(true);
         ch.close();
         if (temp != null) {
@@ -499,6 +561,7 @@ public final class FilesystemDriver implements StorageDriver {
       ensureOpen("cancel");
       state = State.CANCELLED;
       try {
+        closeDirect();
         ch.close();
       } finally {
         // a new writer drops its temporary file; a resumed one drops the object it was extending
@@ -511,6 +574,13 @@ public final class FilesystemDriver implements StorageDriver {
     public void close() throws IOException {
       if (state != State.OPEN) return;
       state = State.CLOSED;
+      if (direct != null) {
+        try {
+          direct.close();
+        } catch (IOException e) {
+          // what matters is the buffered channel below
+        }
+      }
       if (temp != null) {
         try {
           ch.close();
@@ -535,7 +605,12 @@ public final class FilesystemDriver implements StorageDriver {
       }
     }
 
+    private void closeDirect() throws IOException {
+      if (direct != null) direct.close();
+    }
+
     private void discard(Throwable failure) {
+      if (direct != null) closeQuietly(direct, failure);
       closeQuietly(ch, failure);
       if (temp != null) {
         try {
