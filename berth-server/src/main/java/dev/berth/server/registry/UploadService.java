@@ -248,13 +248,14 @@ public final class UploadService {
     MessageDigest md = Digest.newMessageDigest(expected.algorithm());
     long size;
     try (ObjectWriter w = driver.writer(BlobStore.blobPath(expected), 0)) {
-      body.forEach(b -> {
-        int pos = b.position();
-        md.update(b);
-        b.position(pos);
-        w.write(b);
-      });
+      long hashed;
+      try {
+        hashed = UploadPipeline.transfer(body, md, w); // socket, file and SHA-256 on separate cores
+      } catch (UploadPipeline.Failed e) {
+        throw e.io(); // nothing is kept: the writer's temporary file goes with close()
+      }
       size = w.size();
+      if (hashed != size) throw new IOException("blob " + expected + ": " + size + " bytes written but " + hashed + " hashed");
       Digest actual = Digest.fromMessageDigest(expected.algorithm(), md);
       if (!actual.equals(expected)) {
         w.cancel();
