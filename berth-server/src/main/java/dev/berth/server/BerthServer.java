@@ -74,8 +74,8 @@ public final class BerthServer implements AutoCloseable {
   public static BerthServer start(ServerConfig config) throws Exception {
     // Jetty's MemoryUtils asks the platform MBean server whether oops are compressed, only to size
     // cache-line padding. That starts JMX and the JDK's diagnostic commands (JFR parses its .jfc
-    // XML): ~600 classes and a quarter of the time to the first answer. 16 references per 64-byte
-    // line is right for compressed oops (heaps below 32 GiB) and only pads more without them.
+    // XML): 400-600 classes, about half a second on a busy 2-core machine. 16 references per
+    // 64-byte line is right for compressed oops (heaps below 32 GiB) and only pads more without.
     if (System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine") == null) {
       System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine", "16");
     }
