@@ -217,6 +217,10 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     queries.put("delete tag", SqliteMetadataStore.DELETE_TAG);
     queries.put("unlink", SqliteMetadataStore.DELETE_LINK);
     queries.put("tags of (by id)", SqliteMetadataStore.TAGS_OF_ID);
+    queries.put("manifest head by tag", SqliteMetadataStore.HEAD_BY_TAG);
+    queries.put("manifest head by digest", SqliteMetadataStore.HEAD_BY_DIGEST);
+    queries.put("tag version", SqliteMetadataStore.TAG_VERSION);
+    queries.put("all tags", SqliteMetadataStore.ALL_TAGS);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile())) {
       for (var q : queries.entrySet()) {
         List<String> plan = new ArrayList<>();
