@@ -31,6 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class TokenBench {
+  com.nimbusds.jose.jwk.ECKey key;
   TokenSigner signer;
   String token;
   List<TokenSigner.Access> access;
@@ -38,14 +39,32 @@ public class TokenBench {
   @Setup
   public void setup() throws Exception {
     Path dir = Files.createTempDirectory("berth-jmh-token");
-    signer = new TokenSigner(TokenSigner.loadOrCreateKey(dir.resolve("token.key")), "berth-bench", Clock.systemUTC());
+    key = TokenSigner.loadOrCreateKey(dir.resolve("token.key"));
+    signer = new TokenSigner(key, "berth-bench", Clock.systemUTC());
     access = List.of(new TokenSigner.Access("repository", "hoge/fuga/app", Set.of("pull", "push")));
     token = signer.issue("ci-bot", access, Duration.ofHours(1));
   }
 
+  /** A token seen before: what every request after the first of a pull or push costs. */
   @Benchmark
   public TokenSigner.Verified verify() throws TokenSigner.InvalidToken {
     return signer.verify(token);
+  }
+
+  /** A token never seen (a new signer per call, so nothing is cached): the ES256 signature check. */
+  @Benchmark
+  public TokenSigner.Verified verifyFirstUse(Fresh f) throws TokenSigner.InvalidToken {
+    return f.signer.verify(token);
+  }
+
+  @State(Scope.Thread)
+  public static class Fresh {
+    TokenSigner signer;
+
+    @Setup(org.openjdk.jmh.annotations.Level.Invocation)
+    public void setup(TokenBench b) throws Exception {
+      signer = new TokenSigner(b.key, "berth-bench", Clock.systemUTC());
+    }
   }
 
   @Benchmark

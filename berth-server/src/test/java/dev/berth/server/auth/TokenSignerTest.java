@@ -69,6 +69,25 @@ class TokenSignerTest {
   }
 
   @Test
+  void aTokenSeenBeforeIsStillRefusedOnceItExpired() throws Exception {
+    ECKey k = key();
+    String t = signer(k, "berth", NOW).issue("user:a", List.of(), Duration.ofMinutes(5));
+    Instant[] now = {NOW};
+    TokenSigner s = new TokenSigner(k, "berth", new Clock() {
+      @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId z) { return this; }
+      @Override public Instant instant() { return now[0]; }
+    });
+    assertThat(reason(s, t)).isEqualTo("accepted");
+    assertThat(reason(s, t)).isEqualTo("accepted"); // from the cache of verified tokens
+    now[0] = NOW.plus(Duration.ofMinutes(6));
+    assertThat(reason(s, t)).isEqualTo("token_expired");
+    // a tampered copy is never taken for the cached one
+    now[0] = NOW;
+    assertThat(reason(s, t.substring(0, t.length() - 2) + (t.endsWith("AA") ? "BB" : "AA"))).isEqualTo("token_signature");
+  }
+
+  @Test
   void wrongKeyWrongAudienceAndTamperingAreRefused() throws Exception {
     ECKey k = key();
     TokenSigner s = signer(k, "berth", NOW);
