@@ -547,11 +547,7 @@ public final class SqliteMetadataStore implements MetadataStore {
 
   /** Gives the repository a tag version never used before; called in every transaction that changes its tags. */
   private static void tagsChanged(Conn w, long repoId) throws SQLException {
-    long version;
-    try (ResultSet rs = w.ps(NEXT_TAG_VERSION).executeQuery()) {
-      rs.next();
-      version = rs.getLong(1);
-    }
+    long version = oneLong(w, NEXT_TAG_VERSION);
     PreparedStatement ps = w.ps(SET_TAG_VERSION);
     ps.setLong(1, version);
     ps.setLong(2, repoId);
@@ -867,17 +863,21 @@ public final class SqliteMetadataStore implements MetadataStore {
   private long ensureRepository(Conn w, RepositoryName repo) throws SQLException {
     Long id = repositoryId(w, repo);
     if (id != null) return id;
-    long next;
-    try (ResultSet rs = w.ps(NEXT_REPO_ID).executeQuery()) {
-      rs.next();
-      next = rs.getLong(1);
-    }
+    long next = oneLong(w, NEXT_REPO_ID);
     PreparedStatement ps = w.ps(INSERT_REPO);
     ps.setLong(1, next);
     ps.setString(2, repo.value());
     ps.setLong(3, clock.millis());
     ps.executeUpdate();
     return next;
+  }
+
+  /** The first column of the one row that {@code sql} (no parameters) returns. */
+  private static long oneLong(Conn c, String sql) throws SQLException {
+    try (ResultSet rs = c.ps(sql).executeQuery()) {
+      if (!rs.next()) throw new SQLException("no row from " + sql);
+      return rs.getLong(1);
+    }
   }
 
   private static boolean exists(PreparedStatement ps) throws SQLException {
