@@ -265,7 +265,10 @@ public final class UploadService {
       w.commit();
     }
     meta.blobPushed(repo, expected, size, u == null ? null : u.id());
-    if (u != null) hashes.remove(u.id());
+    if (u != null) {
+      hashes.remove(u.id());
+      blobs.deleteUpload(u.id()); // bytes a dropped PATCH left without acknowledging them, if any
+    }
     return size;
   }
 
