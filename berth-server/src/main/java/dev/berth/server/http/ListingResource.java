@@ -43,14 +43,14 @@ public final class ListingResource {
     TagLists.Listing listing = tagLists.get(repo).orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN,
         "repository " + repo + " is not known to this registry: nothing was pushed to it",
         ErrorDetail.reason("repository_unknown").with("repository", repo.value())));
-    if (n == null && last == null) {
-      ex.send(200, "application/json", listing.json());
+    if (n == null) {
+      ex.send(200, "application/json", last == null ? listing.json() : listing.json(listing.page(last, Integer.MAX_VALUE)));
       return;
     }
-    List<String> tags = n != null && n == 0 ? List.of() : listing.page(last, n == null ? Integer.MAX_VALUE : n + 1);
-    if (n != null && n > 0 && tags.size() > n) {
+    List<String> tags = listing.page(last, n + 1); // one more than asked: is there a next page?
+    if (tags.size() > n) {
       tags = tags.subList(0, n);
-      link(ex, "/v2/" + repo + "/tags/list", n, tags.get(tags.size() - 1));
+      if (n > 0) link(ex, "/v2/" + repo + "/tags/list", n, tags.get(n - 1));
     }
     ex.send(200, "application/json", listing.json(tags));
   }

@@ -42,7 +42,7 @@ public final class UploadResource {
     String digest = ex.query("digest");
     if (digest != null) {
       Digest d = Digest.parse(digest);
-      uploads.store(repo, null, ex.body(), d); // one request, so no session to record
+      uploads.store(repo, null, ex.body(), null, d); // one request, so no session to record
       created(ex, repo, d);
       access.recordWrite(ex, "push", "repository:" + repo, "blob " + d);
       return;
@@ -106,10 +106,10 @@ public final class UploadResource {
         }
         Digest d = Digest.parse(digest);
         Long start = contentRangeStart(ex.header("Content-Range"));
-        if (u.size() == 0 && (start == null || start == 0) && ex.contentLength() != 0) {
-          uploads.store(repo, u, ex.body(), d); // the whole blob in this request
+        if (ex.contentLength() != 0) {
+          uploads.store(repo, u, ex.body(), start, d); // with the last (or the whole) blob's bytes
         } else {
-          if (ex.contentLength() != 0 || start != null) {
+          if (start != null) {
             u = uploads.append(u, ex.body(), start);
           }
           uploads.finish(u, d);

@@ -5,7 +5,6 @@ import dev.berth.oci.RepositoryName;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Everything the registry knows besides blob bytes: repositories, blob links, the manifest index
@@ -104,7 +103,7 @@ public interface MetadataStore extends AutoCloseable {
    * (not even by a repository deleted and created again), so equal versions mean equal tag lists.
    * One primary-key read: what a cached tag list is checked against.
    */
-  OptionalLong tagVersion(RepositoryName repo);
+  Optional<Long> tagVersion(RepositoryName repo);
 
   /** Every tag of a repository in lexical order, with its version, read in one snapshot; empty when there is no such repository. */
   Optional<TagSnapshot> tagSnapshot(RepositoryName repo);

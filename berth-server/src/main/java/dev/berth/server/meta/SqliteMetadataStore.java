@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -182,6 +181,7 @@ public final class SqliteMetadataStore implements MetadataStore {
           + " ORDER BY t.name";
   static final String REPO_EXISTS = "SELECT 1 FROM repositories WHERE name = ?";
   static final String TAG_VERSION = "SELECT tag_version FROM repositories WHERE name = ?";
+  static final String REPO_ID_AND_TAG_VERSION = "SELECT id, tag_version FROM repositories WHERE name = ?";
   static final String ALL_TAGS = "SELECT name FROM tags WHERE repo_id = ? ORDER BY name";
   static final String NEXT_TAG_VERSION = "UPDATE counters SET value = value + 1 WHERE name = 'tag_version' RETURNING value";
   static final String SET_TAG_VERSION = "UPDATE repositories SET tag_version = ? WHERE id = ?";
@@ -519,14 +519,12 @@ public final class SqliteMetadataStore implements MetadataStore {
   }
 
   @Override
-  public OptionalLong tagVersion(RepositoryName repo) {
+  public Optional<Long> tagVersion(RepositoryName repo) {
     Objects.requireNonNull(repo, "repo");
     return read("tagVersion", r -> {
       PreparedStatement ps = r.ps(TAG_VERSION);
       ps.setString(1, repo.value());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-      }
+      return optionalLong(ps);
     });
   }
 
@@ -534,11 +532,15 @@ public final class SqliteMetadataStore implements MetadataStore {
   public Optional<TagSnapshot> tagSnapshot(RepositoryName repo) {
     Objects.requireNonNull(repo, "repo");
     return readTransaction("tagSnapshot", r -> {
-      Long repoId = repositoryId(r, repo);
-      if (repoId == null) return Optional.empty();
-      PreparedStatement v = r.ps(TAG_VERSION);
+      long repoId;
+      long version;
+      PreparedStatement v = r.ps(REPO_ID_AND_TAG_VERSION);
       v.setString(1, repo.value());
-      long version = optionalLong(v).orElse(0L);
+      try (ResultSet rs = v.executeQuery()) {
+        if (!rs.next()) return Optional.empty();
+        repoId = rs.getLong(1);
+        version = rs.getLong(2);
+      }
       PreparedStatement ps = r.ps(ALL_TAGS);
       ps.setLong(1, repoId);
       return Optional.of(new TagSnapshot(version, strings(ps)));

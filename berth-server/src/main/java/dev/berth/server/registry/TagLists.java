@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Tag lists from memory, never stale. Each request reads the repository's tag version (one
@@ -38,9 +37,9 @@ public final class TagLists {
     synchronized (this) {
       cached = cache.get(repo);
     }
-    OptionalLong version = meta.tagVersion(repo);
+    Optional<Long> version = meta.tagVersion(repo);
     if (version.isEmpty()) return Optional.empty();
-    if (cached != null && cached.version == version.getAsLong()) return Optional.of(cached);
+    if (cached != null && cached.version == version.get()) return Optional.of(cached);
     Optional<TagSnapshot> read = meta.tagSnapshot(repo);
     if (read.isEmpty()) return Optional.empty();
     Listing fresh = new Listing(repo, read.get().version(), read.get().tags().toArray(String[]::new));

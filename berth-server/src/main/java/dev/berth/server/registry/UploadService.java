@@ -227,16 +227,17 @@ public final class UploadService {
    * or PUT {@code ?digest=} with the body on a session that holds nothing yet. The bytes are
    * hashed while the driver's atomic writer puts them straight at the blob's own path, which
    * becomes visible only if the digest matches: no upload data file, no move, and three fsyncs
-   * for a new blob instead of six. A session that already holds bytes is appended to and
-   * finished as usual.
+   * for a new blob instead of six. A session that already holds bytes, or a body that says it
+   * starts elsewhere than at 0 ({@code start}, from Content-Range), is appended (with the usual
+   * offset check) and finished as usual.
    */
-  public long store(RepositoryName repo, UploadRecord u, RequestBody body, Digest expected) throws IOException {
+  public long store(RepositoryName repo, UploadRecord u, RequestBody body, Long start, Digest expected) throws IOException {
     if (u == null) return storeDirect(repo, null, body, expected);
     ReentrantLock lock = locks.computeIfAbsent(u.id(), k -> new ReentrantLock());
     lock.lock();
     try {
       UploadRecord current = meta.upload(u.id()).orElseThrow(() -> unknown(repo, u.id()));
-      if (current.size() != 0) return finish(append(current, body, null), expected);
+      if (current.size() != 0 || (start != null && start != 0)) return finish(append(current, body, start), expected);
       return storeDirect(repo, current, body, expected);
     } finally {
       lock.unlock();

@@ -402,17 +402,17 @@ public abstract class MetadataStoreContract {
     ManifestRecord m1 = push(REPO, "m1", "a");
     seen.add(store.tagVersion(REPO).orElseThrow()); // created
     push(REPO, "m2", null);
-    assertThat(store.tagVersion(REPO)).hasValue(seen.getLast()); // untagged push: no change
+    assertThat(store.tagVersion(REPO)).contains(seen.getLast()); // untagged push: no change
     store.putManifest(REPO, m1, "a");
-    assertThat(store.tagVersion(REPO)).hasValue(seen.getLast()); // same tag, same manifest: no change
+    assertThat(store.tagVersion(REPO)).contains(seen.getLast()); // same tag, same manifest: no change
     push(REPO, "m2", "a");
     seen.add(store.tagVersion(REPO).orElseThrow()); // moved
     push(OTHER, "o", "x");
-    assertThat(store.tagVersion(REPO)).hasValue(seen.getLast()); // another repository's tags
+    assertThat(store.tagVersion(REPO)).contains(seen.getLast()); // another repository's tags
     store.deleteTag(REPO, "a");
     seen.add(store.tagVersion(REPO).orElseThrow()); // deleted
     assertThat(store.deleteTag(REPO, "a")).isFalse();
-    assertThat(store.tagVersion(REPO)).hasValue(seen.getLast());
+    assertThat(store.tagVersion(REPO)).contains(seen.getLast());
     store.putManifest(REPO, m1, "b");
     seen.add(store.tagVersion(REPO).orElseThrow());
     store.deleteManifest(REPO, m1.digest());

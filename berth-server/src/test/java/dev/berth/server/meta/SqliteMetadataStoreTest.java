@@ -220,6 +220,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     queries.put("manifest head by tag", SqliteMetadataStore.HEAD_BY_TAG);
     queries.put("manifest head by digest", SqliteMetadataStore.HEAD_BY_DIGEST);
     queries.put("tag version", SqliteMetadataStore.TAG_VERSION);
+    queries.put("repository id and tag version", SqliteMetadataStore.REPO_ID_AND_TAG_VERSION);
     queries.put("all tags", SqliteMetadataStore.ALL_TAGS);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile())) {
       for (var q : queries.entrySet()) {
