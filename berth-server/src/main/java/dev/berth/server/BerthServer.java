@@ -26,6 +26,7 @@ import dev.berth.server.registry.ManifestService;
 import dev.berth.server.registry.UploadService;
 import dev.berth.storage.StorageDriver;
 import dev.berth.storage.StorageDriverFactory;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -84,8 +85,9 @@ public final class BerthServer implements AutoCloseable {
     StorageDriver driver = StorageDriverFactory.find(config.storageDriver()).create(config.storageConfig());
     SqliteMetadataStore meta;
     try {
+      dev.berth.server.registry.BlobLayout.ensureCurrent(driver);
       meta = MetadataStores.open(config);
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       driver.close();
       throw e;
     }

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -102,12 +102,15 @@ class CrashRecoveryTest {
     // no torn blob: every committed object hashes to its name
     Path blobs = data.resolve("storage/blobs/sha256");
     try (Stream<Path> files = Files.walk(blobs)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().equals("data")).toList()) {
+      // blobs/sha256/<xx>/<hex>; temporary files (".<hex>~<random>.tmp") are not committed objects
+      List<Path> committed = files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList();
+      assertThat(committed).as("committed blobs").isNotEmpty();
+      for (Path f : committed) {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         try (InputStream in = Files.newInputStream(f)) {
           in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), md));
         }
-        assertThat(HexFormat.of().formatHex(md.digest())).as(f.toString()).isEqualTo(f.getParent().getFileName().toString());
+        assertThat(HexFormat.of().formatHex(md.digest())).as(f.toString()).isEqualTo(f.getFileName().toString());
       }
     }
 

@@ -13,8 +13,8 @@ import java.util.Optional;
  * Blob content in storage, addressed by digest. Layout (see docs/storage-layout.md):
  *
  * <pre>
- * blobs/&lt;algorithm&gt;/&lt;first two hex&gt;/&lt;hex&gt;/data   committed, verified content
- * uploads/&lt;session id&gt;                                 bytes of an upload in progress
+ * blobs/&lt;algorithm&gt;/&lt;first two hex&gt;/&lt;hex&gt;   committed, verified content
+ * uploads/&lt;session id&gt;                            bytes of an upload in progress
  * </pre>
  *
  * Whether a blob is visible in a repository is decided by the metadata store, never by storage.
@@ -30,8 +30,13 @@ public final class BlobStore {
     return driver;
   }
 
+  /**
+   * A file per blob in one of 256 directories per algorithm, no directory per blob: creating one
+   * cost a mkdir and one more disk flush for every new blob. {@link BlobLayout} moves the
+   * {@code <hex>/data} files of layout 1 (earlier berth builds) here.
+   */
   public static String blobPath(Digest d) {
-    return "blobs/" + d.algorithm() + "/" + d.hex().substring(0, 2) + "/" + d.hex() + "/data";
+    return "blobs/" + d.algorithm() + "/" + d.hex().substring(0, 2) + "/" + d.hex();
   }
 
   /**
