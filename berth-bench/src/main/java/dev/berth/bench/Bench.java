@@ -112,8 +112,15 @@ public final class Bench {
           }
         }
       }
-      if (o.scenarios.contains("small-blobs")) alternate("small blobs", t -> true, (t, r) -> smallBlobs(t, r));
-      if (o.scenarios.contains("tag-push")) alternate("tag push", t -> true, (t, r) -> tagPush(t, r));
+      boolean wrk = o.wrk && Wrk.available();
+      if (o.scenarios.contains("small-blobs")) {
+        alternate("small blobs", t -> true, (t, r) -> smallBlobs(t, r));
+        if (wrk) alternate("small blobs [wrk]", t -> true, (t, r) -> smallBlobsWrk(t, r));
+      }
+      if (o.scenarios.contains("tag-push")) {
+        alternate("tag push", t -> true, (t, r) -> tagPush(t, r));
+        if (wrk) alternate("tag push [wrk]", t -> true, (t, r) -> tagPushWrk(t, r));
+      }
       if (o.scenarios.contains("tag-list")) {
         for (Target t : targets) tagListSetup(t);
         for (int c : List.of(1, o.clients)) {
@@ -489,9 +496,16 @@ public final class Bench {
       digests[i] = Digest.sha256(blobs[i]);
     }
     t.reg.checkBase();
-    if (round == 1 && o.warmup > 0) { // unmeasured, like the warm-up of the fixed-time figures
+    if (round == 1 && o.warmupOps > 0) { // the server's first pushes after its start, reported on their own
       String warm = repo("small-warmup");
-      parallel(o.clients, Math.min(n, 200), i -> t.reg.pushBlob(warm, new Payload(o.smallBlobSize, seed()).bytes(0, o.smallBlobSize)));
+      byte[][] wb = new byte[o.warmupOps][];
+      for (int i = 0; i < wb.length; i++) wb[i] = new Payload(o.smallBlobSize, seed()).bytes(0, o.smallBlobSize);
+      try (Probe pr = new Probe(t)) {
+        parallel(o.clients, wb.length, i -> t.reg.pushBlob(warm, wb[i]));
+        pr.stop();
+        add(t, 1, new Measurement("small blobs: first " + wb.length + " after start (warm-up)", "blobs/s", true,
+            wb.length / pr.seconds, wb.length, "blob", -1, -1, pr.cpuMs, pr.rssMib(), "reported"));
+      }
     }
     try (Probe pr = new Probe(t)) {
       parallel(o.clients, n, i -> t.reg.pushBlob(repo, digests[i], java.net.http.HttpRequest.BodyPublishers.ofByteArray(blobs[i])));
@@ -499,6 +513,71 @@ public final class Bench {
       return new Measurement("small blobs " + size(o.smallBlobSize) + " ×" + n + " c=" + o.clients, "blobs/s", true,
           n / pr.seconds, n, "blob", -1, -1, pr.cpuMs, pr.rssMib(), "≥5×");
     }
+  }
+
+  /**
+   * Small blobs pushed by wrk for a fixed time, each a POST and a PUT {@code ?digest=} with the
+   * body, one connection per wrk thread; the JDK client would be the bottleneck here.
+   */
+  private Measurement smallBlobsWrk(Target t, int round) throws Exception {
+    int c = o.clients;
+    if (o.warmup > 0) {
+      String warm = repo("small-wrk-warmup");
+      try (WrkPush.Prepared w = WrkPush.smallBlobs(warm, o.smallBlobSize, c, o.warmup, this::seed)) {
+        Wrk.script(t.reg.base(), w.lua(), uploadHeaders(t, warm), c, c, o.warmup, "small blobs (warm-up)");
+      }
+    }
+    String repo = repo("small-wrk-r" + round);
+    try (WrkPush.Prepared w = WrkPush.smallBlobs(repo, o.smallBlobSize, c, o.duration, this::seed)) {
+      Map<String, String> h = uploadHeaders(t, repo);
+      try (Probe pr = new Probe(t)) {
+        Wrk.Scripted s = Wrk.script(t.reg.base(), w.lua(), h, c, c, o.duration, "small blobs");
+        pr.stop();
+        return new Measurement("small blobs " + size(o.smallBlobSize) + " c=" + c + " [wrk]", "blobs/s", true,
+            s.units() / s.seconds(), s.units(), "blob", -1, -1, pr.cpuMs, pr.rssMib(), "≥5×");
+      }
+    }
+  }
+
+  /** Headers for wrk's uploads to {@code repo}: one blob pushed first gets a push token where one is needed. */
+  private Map<String, String> uploadHeaders(Target t, String repo) {
+    t.reg.pushBlob(repo, new Payload(o.smallBlobSize, seed()).bytes(0, o.smallBlobSize));
+    return wrkHeaders(t, t.reg.uri("/v2/" + repo + "/blobs/uploads/"), null);
+  }
+
+  /** Distinct manifests PUT by tag by wrk for a fixed time; then the tag list must hold them all. */
+  private Measurement tagPushWrk(Target t, int round) throws Exception {
+    int c = o.clients;
+    if (o.warmup > 0) {
+      String warm = repo("tags-wrk-warmup");
+      Wrk.script(t.reg.base(), tagScript(t, warm), wrkHeaders(t, t.reg.uri("/v2/" + warm + "/manifests/x"), null),
+          Math.min(2, c), c, o.warmup, "tag push (warm-up)");
+    }
+    String repo = repo("tags-wrk-r" + round);
+    String lua = tagScript(t, repo);
+    Map<String, String> h = wrkHeaders(t, t.reg.uri("/v2/" + repo + "/manifests/x"), null);
+    Wrk.Scripted s;
+    double cpuMs;
+    double rss;
+    try (Probe pr = new Probe(t)) {
+      s = Wrk.script(t.reg.base(), lua, h, Math.min(2, c), c, o.duration, "tag push");
+      pr.stop();
+      cpuMs = pr.cpuMs;
+      rss = pr.rssMib();
+    }
+    // requests still in flight when wrk stopped may have landed without being counted
+    int tags = t.reg.countTags(repo);
+    if (tags < s.units() || tags > s.units() + c) {
+      throw new CheckFailed("tag push [wrk] on " + t.reg.base() + ": wrk counted " + s.units() + " tags pushed, the tag list has " + tags);
+    }
+    return new Measurement("tag push c=" + c + " [wrk]", "tags/s", true, s.units() / s.seconds(), s.units(), "tag",
+        s.http().p50ms(), s.http().p99ms(), cpuMs, rss, "≥5×");
+  }
+
+  private String tagScript(Target t, String repo) {
+    Image img = smallImage(t, repo);
+    String m = new String(manifest(img, Map.of("dev.berth.bench.n", "@N@")), StandardCharsets.UTF_8);
+    return WrkPush.tagPush(repo, m, Registry.OCI_MANIFEST);
   }
 
   private List<byte[]> tagManifests(Image img, int n) {
@@ -515,11 +594,16 @@ public final class Bench {
     String repo = repo("tags-r" + round);
     Image img = smallImage(t, repo);
     List<byte[]> ms = tagManifests(img, o.tags);
-    if (round == 1 && o.warmup > 0) { // unmeasured, like the warm-up of the fixed-time figures
+    if (round == 1 && o.warmupOps > 0) { // the server's first tag pushes after its start, reported on their own
       String warm = repo("tags-warmup");
       Image wi = smallImage(t, warm);
-      List<byte[]> wm = tagManifests(wi, Math.min(o.tags, 200));
-      parallel(o.clients, wm.size(), i -> t.reg.putManifest(warm, tag(i), wm.get(i), Registry.OCI_MANIFEST));
+      List<byte[]> wm = tagManifests(wi, o.warmupOps);
+      try (Probe pr = new Probe(t)) {
+        parallel(o.clients, wm.size(), i -> t.reg.putManifest(warm, tag(i), wm.get(i), Registry.OCI_MANIFEST));
+        pr.stop();
+        add(t, 1, new Measurement("tag push: first " + wm.size() + " after start (warm-up)", "tags/s", true,
+            wm.size() / pr.seconds, wm.size(), "tag", -1, -1, pr.cpuMs, pr.rssMib(), "reported"));
+      }
     }
     try (Probe pr = new Probe(t)) {
       parallel(o.clients, o.tags, i -> t.reg.putManifest(repo, tag(i), ms.get(i), Registry.OCI_MANIFEST));

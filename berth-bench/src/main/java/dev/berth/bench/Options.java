@@ -25,6 +25,7 @@ final class Options {
   Set<String> scenarios = new LinkedHashSet<>(ALL);
   double duration = 5;
   double warmup = 1;
+  int warmupOps = 10000;
   long blobSize = 1L << 30;
   long chunkSize = 16L << 20;
   List<Integer> concurrency = List.of(1, 16, 64);
@@ -61,6 +62,9 @@ final class Options {
         --skip a,b,…             all but these
         --duration S             seconds per fixed-time figure (default 5)
         --warmup S               seconds of unmeasured load before each fixed-time figure (default 1)
+        --warmup-ops N           small-blob pushes and tag pushes before the first round of those
+                                 figures, reported as figures of their own (default 10000: a JVM
+                                 server reaches its steady state only after thousands of each)
         --blob-size BYTES        big blob for push/pull (default 1GiB; suffixes KiB MiB GiB)
         --chunk-size BYTES       PATCH chunk (default 16MiB)
         --concurrency 1,16,64    clients for manifest HEAD/GET
@@ -107,6 +111,7 @@ final class Options {
             case "--skip" -> o.scenarios.removeAll(names(v));
             case "--duration" -> o.duration = Double.parseDouble(v);
             case "--warmup" -> o.warmup = Double.parseDouble(v);
+            case "--warmup-ops" -> o.warmupOps = Integer.parseInt(v);
             case "--blob-size" -> o.blobSize = bytes(v);
             case "--chunk-size" -> o.chunkSize = bytes(v);
             case "--concurrency" -> o.concurrency = List.of(v.split(",")).stream().map(String::trim).map(Integer::parseInt).toList();
@@ -141,6 +146,7 @@ final class Options {
     rounds = 1;
     duration = 0.5;
     warmup = 0.1;
+    warmupOps = 20;
     blobSize = 8L << 20;
     chunkSize = 1L << 20;
     concurrency = List.of(1, 4);

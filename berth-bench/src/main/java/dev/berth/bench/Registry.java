@@ -419,6 +419,12 @@ public final class Registry {
 
   /** GET the tag list (no pagination); checks that it names exactly {@code expected} tags. */
   public void listTags(String repo, int expected) {
+    int n = countTags(repo);
+    if (n != expected) throw new CheckFailed("GET /v2/" + repo + "/tags/list: " + n + " tags, expected " + expected);
+  }
+
+  /** The number of tags starting with "v" in the whole (unpaged) tag list. */
+  public int countTags(String repo) {
     HttpResponse<byte[]> r = expect(send(HttpRequest.newBuilder(uri("/v2/" + repo + "/tags/list")).GET(),
         HttpResponse.BodyHandlers.ofByteArray()), 200);
     byte[] b = r.body();
@@ -426,6 +432,6 @@ public final class Registry {
     for (int i = 0; i + 1 < b.length; i++) {
       if (b[i] == '"' && b[i + 1] == 'v') n++;
     }
-    if (n != expected) throw new CheckFailed("GET /v2/" + repo + "/tags/list: " + n + " tags, expected " + expected);
+    return n;
   }
 }

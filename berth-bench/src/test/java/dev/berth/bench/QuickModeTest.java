@@ -59,6 +59,19 @@ class QuickModeTest {
   }
 
   @Test
+  void wrkPushesSmallBlobsAndTagsWithABearerToken() throws Exception {
+    String missing = "wrk is not installed; apt-get install wrk";
+    if ("true".equals(System.getenv("CI"))) assertThat(Wrk.available()).as(missing).isTrue();
+    assumeTrue(Wrk.available(), missing);
+    ServerConfig.Auth token = ServerConfig.Auth.token("bench-secret");
+    try (BerthServer berth = BerthServer.start(ServerConfig.defaults(tmp.resolve("berth-wrk")).withListen("127.0.0.1", 0).withAuth(token))) {
+      String out = run(List.of("--quick", "--url", berth.baseUri().toString(), "--user", "admin", "--password", "bench-secret",
+          "--scenarios", "small-blobs,tag-push"));
+      assertThat(out).contains("small blobs 4 KiB c=4 [wrk]", "tag push c=4 [wrk]");
+    }
+  }
+
+  @Test
   void compareModeAgainstDistributionCompletes() throws Exception {
     Path registry = Path.of("/usr/bin/docker-registry");
     String missing = "Debian's docker-registry is not installed; apt-get install docker-registry";
