@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -785,27 +786,106 @@ public final class SqliteMetadataStore implements MetadataStore {
   }
 
   /**
-   * Runs {@code work} as one write transaction on the write connection: commits when it returns,
-   * rolls back when it throws.
+   * Runs {@code work} atomically on the write connection: its changes are committed when it
+   * returns and rolled back when it throws, and {@code write} returns only after the commit.
+   *
+   * <p><b>Group commit.</b> Writes that arrive while another is running wait for the write lock;
+   * whoever takes it next runs every waiting write (up to {@value #MAX_BATCH}) in one transaction,
+   * each inside its own savepoint, so a write that throws is rolled back alone and the others
+   * commit. One COMMIT then covers them all: the WAL frames of pages they share (counters, index
+   * pages, the repository row) are written once, and the commit and WAL checkpoint costs are
+   * shared. Under a push load the single writer's transaction was the bound (0.55 ms held per
+   * tag push, a COMMIT alone 0.28–0.53 ms); nothing changes for a write that finds the lock free.
    */
   <T> T write(String what, SqlWork<T> work) {
+    if (writeLock.isHeldByCurrentThread()) {
+      throw new IllegalStateException("metadata " + what + ": a write inside a write");
+    }
+    Pending<T> mine = new Pending<>(what, work);
+    pending.add(mine);
     writeLock.lock();
+    try {
+      while (!mine.done) {
+        List<Pending<?>> batch = new ArrayList<>();
+        for (Pending<?> p; batch.size() < MAX_BATCH && (p = pending.poll()) != null; ) batch.add(p);
+        runBatch(batch);
+      }
+    } finally {
+      writeLock.unlock();
+    }
+    return mine.result();
+  }
+
+  /** Most writes committed together. */
+  static final int MAX_BATCH = 64;
+
+  /** Transactions committed (or attempted) by {@link #write}: fewer than writes under load. */
+  final java.util.concurrent.atomic.LongAdder transactions = new java.util.concurrent.atomic.LongAdder();
+
+  private final ConcurrentLinkedQueue<Pending<?>> pending = new ConcurrentLinkedQueue<>();
+
+  /** A write waiting for (or done by) a group commit. Fields are guarded by the write lock. */
+  private final class Pending<T> {
+    final String what;
+    final SqlWork<T> work;
+    T value;
+    Throwable failure;
+    boolean done;
+
+    Pending(String what, SqlWork<T> work) {
+      this.what = what;
+      this.work = work;
+    }
+
+    void run() throws SQLException {
+      writer.ps("SAVEPOINT w").execute();
+      try {
+        value = work.run(writer);
+        writer.ps("RELEASE w").execute();
+      } catch (SQLException | RuntimeException | Error e) {
+        value = null;
+        failure = e;
+        try {
+          writer.ps("ROLLBACK TO w").execute(); // undoes this write only
+          writer.ps("RELEASE w").execute();
+        } catch (SQLException lost) {
+          // SQLite rolled back the whole transaction (disk full, I/O error): the others are lost too
+          e.addSuppressed(lost);
+          throw new SQLException("the transaction was rolled back by a failed write (" + what + "): " + e, e);
+        }
+      }
+    }
+
+    T result() {
+      if (failure == null) return value;
+      if (failure instanceof SQLException e) throw failure(what, e);
+      if (failure instanceof RuntimeException e) throw e;
+      throw (Error) failure;
+    }
+  }
+
+  private void runBatch(List<Pending<?>> batch) {
+    transactions.increment();
     try {
       ensureOpen();
       writer.ps("BEGIN IMMEDIATE").execute();
       boolean committed = false;
       try {
-        T result = work.run(writer);
+        for (Pending<?> p : batch) p.run();
         writer.ps("COMMIT").execute();
         committed = true;
-        return result;
       } finally {
         if (!committed) rollbackQuietly();
       }
-    } catch (SQLException e) {
-      throw failure(what, e);
+    } catch (SQLException | RuntimeException e) {
+      // BEGIN, a savepoint or COMMIT failed: nothing of the batch is committed
+      for (Pending<?> p : batch) {
+        if (p.failure != null) continue; // its own failure says more
+        p.value = null;
+        p.failure = e;
+      }
     } finally {
-      writeLock.unlock();
+      for (Pending<?> p : batch) p.done = true;
     }
   }
 
