@@ -1,6 +1,7 @@
 package dev.berth.bench;
 
 import dev.berth.oci.Digest;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -146,8 +147,24 @@ public final class Bench {
       for (Target t : targets) {
         if (t.proc != null && t.proc.launched()) t.proc.stop();
       }
+      keepLogsOnlyIfFailed(logs, ok);
     }
     return ok;
+  }
+
+  /** The launched servers' logs: removed after a clean run, kept (and named) after a failed one. */
+  private static void keepLogsOnlyIfFailed(Path logs, boolean ok) {
+    try (java.util.stream.Stream<Path> files = Files.list(logs)) {
+      List<Path> all = files.toList();
+      if (!ok && !all.isEmpty()) {
+        System.err.println("berth-bench: the launched servers' logs are in " + logs);
+        return;
+      }
+      for (Path f : all) Files.deleteIfExists(f);
+      Files.deleteIfExists(logs);
+    } catch (IOException e) {
+      System.err.println("berth-bench: could not remove " + logs + ": " + e);
+    }
   }
 
   private static ServerProcess process(long pid, String cmd, Path log) {
