@@ -155,8 +155,11 @@ public final class BlobLayout {
         driver.move(blob + "/" + LEGACY_FILE, moving);
       }
       // emptied (a driver that does not prune), or holding only what an interrupted write left
-      // (temporary files): either way it would stand in the way of the blob
-      if (driver.stat(blob).isPresent()) driver.delete(blob);
+      // (temporary files): either way it would stand in the way of the blob. Looked at again
+      // right before the delete: another server moving the same directory may have put the blob
+      // there meanwhile.
+      Optional<ObjectInfo> still = driver.stat(blob);
+      if (still.isPresent() && still.get().directory()) driver.delete(blob);
     }
     Optional<ObjectInfo> half = driver.stat(moving);
     if (half.isEmpty() || half.get().directory()) return false;
