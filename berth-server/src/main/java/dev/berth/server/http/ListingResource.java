@@ -40,19 +40,23 @@ public final class ListingResource {
     access.require(ex, Scope.repository(repo.value(), Scope.PULL));
     Integer n = pageSize(ex);
     String last = ex.query("last");
-    TagLists.Listing listing = tagLists.get(repo).orElseThrow(() -> new RegistryException(ErrorCode.NAME_UNKNOWN,
-        "repository " + repo + " is not known to this registry: nothing was pushed to it",
-        ErrorDetail.reason("repository_unknown").with("repository", repo.value())));
     if (n == null) {
+      TagLists.Listing listing = tagLists.get(repo).orElseThrow(() -> repositoryUnknown(repo));
       ex.send(200, "application/json", last == null ? listing.json() : listing.json(listing.page(last, Integer.MAX_VALUE)));
       return;
     }
-    List<String> tags = listing.page(last, n + 1); // one more than asked: is there a next page?
+    // one more than asked: is there a next page?
+    List<String> tags = tagLists.page(repo, last, n + 1).orElseThrow(() -> repositoryUnknown(repo));
     if (tags.size() > n) {
       tags = tags.subList(0, n);
       if (n > 0) link(ex, "/v2/" + repo + "/tags/list", n, tags.get(n - 1));
     }
-    ex.send(200, "application/json", listing.json(tags));
+    ex.send(200, "application/json", TagLists.json(repo, tags));
+  }
+
+  private static RegistryException repositoryUnknown(RepositoryName repo) {
+    return new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + repo + " is not known to this registry: nothing was pushed to it",
+        ErrorDetail.reason("repository_unknown").with("repository", repo.value()));
   }
 
   void catalog(Exchange ex, RegistryHandler.Allowed allowed) throws IOException {

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tag lists from memory, never stale. Each request reads the repository's tag version (one
@@ -18,13 +20,17 @@ import java.util.Optional;
  * transaction as the tags, this stays correct when several replicas share one database.
  *
  * <p>The cache is bounded by the total number of tag names it holds, least recently used out
- * first; a repository with more names than the bound is listed from the store every time.
+ * first. A repository with more names than the bound is not cached: a whole list of it is read
+ * from the store every time, and a page of it ({@link #page}) reads only that page, so that paging
+ * through a huge repository never holds all its names at once.
  */
 public final class TagLists {
   private final MetadataStore meta;
   private final long maxNames;
   private long names;
   private final LinkedHashMap<RepositoryName, Listing> cache = new LinkedHashMap<>(64, 0.75f, true);
+  /** Repositories last read with more names than the bound. */
+  private final Set<RepositoryName> oversized = ConcurrentHashMap.newKeySet();
 
   public TagLists(MetadataStore meta, long maxNames) {
     this.meta = meta;
@@ -47,8 +53,27 @@ public final class TagLists {
     return Optional.of(fresh);
   }
 
+  /**
+   * At most {@code n} tags after {@code last} (exclusive; null = from the start), or empty when the
+   * repository does not exist.
+   */
+  public Optional<List<String>> page(RepositoryName repo, String last, int n) {
+    if (oversized.contains(repo)) {
+      if (meta.tagVersion(repo).isEmpty()) {
+        oversized.remove(repo);
+        return Optional.empty();
+      }
+      return Optional.of(meta.tags(repo, last, n));
+    }
+    return get(repo).map(l -> l.page(last, n));
+  }
+
   private synchronized void remember(RepositoryName repo, Listing fresh) {
-    if (fresh.tags.length > maxNames) return;
+    if (fresh.tags.length > maxNames) {
+      oversized.add(repo);
+      return;
+    }
+    oversized.remove(repo);
     Listing old = cache.get(repo);
     if (old != null && old.version > fresh.version) return; // a concurrent request read a newer one
     cache.put(repo, fresh);
@@ -98,27 +123,32 @@ public final class TagLists {
 
     /** {@code {"name":…,"tags":[…]}} with {@code page}. */
     public byte[] json(List<String> page) {
-      StringBuilder s = new StringBuilder(32 + repo.value().length() + page.size() * 24);
-      s.append("{\"name\":");
-      quote(s, repo.value());
-      s.append(",\"tags\":[");
-      for (int i = 0; i < page.size(); i++) {
-        if (i > 0) s.append(',');
-        quote(s, page.get(i));
-      }
-      return s.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+      return TagLists.json(repo, page);
     }
+  }
 
-    /** A JSON string. Names and tags are ASCII without quotes or backslashes, but never trust that here. */
-    private static void quote(StringBuilder s, String v) {
-      s.append('"');
-      for (int i = 0; i < v.length(); i++) {
-        char c = v.charAt(i);
-        if (c == '"' || c == '\\') s.append('\\').append(c);
-        else if (c < 0x20) s.append(String.format("\\u%04x", (int) c));
-        else s.append(c);
-      }
-      s.append('"');
+  /** {@code {"name":…,"tags":[…]}} with {@code page}. */
+  public static byte[] json(RepositoryName repo, List<String> page) {
+    StringBuilder s = new StringBuilder(32 + repo.value().length() + page.size() * 24);
+    s.append("{\"name\":");
+    quote(s, repo.value());
+    s.append(",\"tags\":[");
+    for (int i = 0; i < page.size(); i++) {
+      if (i > 0) s.append(',');
+      quote(s, page.get(i));
     }
+    return s.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A JSON string. Names and tags are ASCII without quotes or backslashes, but never trust that here. */
+  private static void quote(StringBuilder s, String v) {
+    s.append('"');
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c == '"' || c == '\\') s.append('\\').append(c);
+      else if (c < 0x20) s.append(String.format("\\u%04x", (int) c));
+      else s.append(c);
+    }
+    s.append('"');
   }
 }
