@@ -28,10 +28,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -820,7 +821,7 @@ public final class SqliteMetadataStore implements MetadataStore {
   static final int MAX_BATCH = 64;
 
   /** Transactions committed (or attempted) by {@link #write}: fewer than writes under load. */
-  final java.util.concurrent.atomic.LongAdder transactions = new java.util.concurrent.atomic.LongAdder();
+  final LongAdder transactions = new LongAdder();
 
   private final ConcurrentLinkedQueue<Pending<?>> pending = new ConcurrentLinkedQueue<>();
 
