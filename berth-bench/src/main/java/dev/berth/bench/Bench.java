@@ -101,7 +101,8 @@ public final class Bench {
         alternate("blob pull +verify", t -> true, (t, r) -> pull(t, r, true));
       }
       boolean manifest = o.scenarios.contains("manifest");
-      boolean manifestWrk = o.scenarios.contains("manifest-wrk") && o.wrk && Wrk.available();
+      boolean wrk = o.wrk && Wrk.available();
+      boolean manifestWrk = o.scenarios.contains("manifest-wrk") && wrk;
       if (o.scenarios.contains("manifest-wrk") && !manifestWrk) report.note("wrk not used (not on the PATH or --no-wrk): no wrk figures");
       if (manifest || manifestWrk) {
         for (Target t : targets) manifestSetup(t);
@@ -113,7 +114,6 @@ public final class Bench {
           }
         }
       }
-      boolean wrk = o.wrk && Wrk.available();
       if (o.scenarios.contains("small-blobs")) {
         alternate("small blobs", t -> true, (t, r) -> smallBlobs(t, r));
         if (wrk) alternate("small blobs [wrk]", t -> true, (t, r) -> smallBlobsWrk(t, r));
@@ -126,7 +126,7 @@ public final class Bench {
         for (Target t : targets) tagListSetup(t);
         for (int c : List.of(1, o.clients)) {
           alternate("tag list c=" + c, t -> true, (t, r) -> tagList(t, c));
-          if (o.wrk && Wrk.available()) alternate("tag list c=" + c + " [wrk]", t -> true, (t, r) -> tagListWrk(t, c));
+          if (wrk) alternate("tag list c=" + c + " [wrk]", t -> true, (t, r) -> tagListWrk(t, c));
         }
       }
       if (o.scenarios.contains("images")) alternate("image push", t -> true, (t, r) -> images(t, r));

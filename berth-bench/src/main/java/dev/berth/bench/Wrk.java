@@ -36,7 +36,7 @@ final class Wrk {
 
   static Result run(URI url, String method, Map<String, String> headers, int connections, double seconds)
       throws IOException, InterruptedException {
-    return exec(url, "wrk.method = \"" + method + "\"\n", headers, Math.min(2, connections), connections, seconds, method + " " + url).http();
+    return script(url, "wrk.method = \"" + method + "\"\n", headers, Math.min(2, connections), connections, seconds, method + " " + url).http();
   }
 
   /** What a scripted run counted in its {@code done()}: {@value #UNITS} units=N errors=N ran_out=N. */
@@ -50,12 +50,7 @@ final class Wrk {
    * {@value #UNITS} counters from {@code done()}. Any error it counted, or any non-2xx answer,
    * fails the run.
    */
-  static Scripted script(URI base, String lua, Map<String, String> headers, int threads, int connections, double seconds,
-      String what) throws IOException, InterruptedException {
-    return exec(base, lua, headers, threads, connections, seconds, what);
-  }
-
-  private static Scripted exec(URI url, String lua, Map<String, String> headers, int threads, int connections,
+  static Scripted script(URI url, String lua, Map<String, String> headers, int threads, int connections,
       double seconds, String what) throws IOException, InterruptedException {
     Path script = Files.createTempFile("berth-bench-wrk", ".lua");
     try {

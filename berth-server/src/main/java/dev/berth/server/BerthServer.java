@@ -20,9 +20,10 @@ import dev.berth.server.http.RegistryHandler;
 import dev.berth.server.http.Resources;
 import dev.berth.server.http.UploadResource;
 import dev.berth.server.meta.MetadataStore;
+import dev.berth.server.registry.BlobLayout;
 import dev.berth.server.registry.BlobStore;
-import dev.berth.server.registry.TagLists;
 import dev.berth.server.registry.ManifestService;
+import dev.berth.server.registry.TagLists;
 import dev.berth.server.registry.UploadService;
 import dev.berth.storage.StorageDriver;
 import dev.berth.storage.StorageDriverFactory;
@@ -85,7 +86,7 @@ public final class BerthServer implements AutoCloseable {
     StorageDriver driver = StorageDriverFactory.find(config.storageDriver()).create(config.storageConfig());
     SqliteMetadataStore meta;
     try {
-      dev.berth.server.registry.BlobLayout.ensureCurrent(driver);
+      BlobLayout.ensureCurrent(driver);
       meta = MetadataStores.open(config);
     } catch (IOException | RuntimeException e) {
       driver.close();

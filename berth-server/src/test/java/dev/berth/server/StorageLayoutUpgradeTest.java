@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.oci.Digest;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -117,7 +116,7 @@ class StorageLayoutUpgradeTest {
   }
 
   private HttpResponse<String> send(BerthServer s, String method, String path, byte[] body, String type) throws Exception {
-    return http.send(HttpRequest.newBuilder(s.baseUri().resolve(URI.create(path).toString()))
+    return http.send(HttpRequest.newBuilder(s.baseUri().resolve(path))
         .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", type).build(),
         HttpResponse.BodyHandlers.ofString());
   }

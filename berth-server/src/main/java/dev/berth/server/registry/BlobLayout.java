@@ -53,34 +53,29 @@ public final class BlobLayout {
 
   private BlobLayout() {}
 
-  /** What {@link #ensureCurrent} did. */
-  public record Result(int versionFound, long blobsMoved) {}
-
   /**
    * Makes storage use the current layout, moving blobs of the old one. Cheap when storage is
    * already current (one read).
    *
    * @throws IOException when storage holds a newer layout than this berth knows, or a move fails
    */
-  public static Result ensureCurrent(StorageDriver driver) throws IOException {
+  public static void ensureCurrent(StorageDriver driver) throws IOException {
     int found = version(driver);
-    if (found == CURRENT) return new Result(found, 0);
+    if (found == CURRENT) return;
     if (found > CURRENT) {
       throw new IOException("the storage holds blob layout " + found + ", which this berth (layout " + CURRENT
           + ") cannot read; run the berth version that wrote it, or a newer one");
     }
-    long moved = 0;
     if (!driver.list("blobs", null, 1).entries().isEmpty()) {
       long t0 = System.nanoTime();
       LOG.info("storage: moving blobs to the layout without a directory per blob (once; an interrupted move resumes at the next start)");
-      moved = migrate(driver);
+      long moved = migrate(driver);
       LOG.info("storage: {} blob(s) moved to the current layout in {} ms", moved, (System.nanoTime() - t0) / 1_000_000);
     }
     try (ObjectWriter w = driver.writer(MARKER, 0)) {
       w.write(ByteBuffer.wrap((CURRENT + "\n").getBytes(StandardCharsets.US_ASCII)));
       w.commit();
     }
-    return new Result(found, moved);
   }
 
   /** The layout version recorded in storage; 1 (the layout before the marker existed) when none is. */
