@@ -368,6 +368,9 @@ public final class Bench {
     if (d[2] >= 0) report.add("limit", o.scratch.toString(), 0, Measurement.simple("limit: disk read (O_DIRECT)", "MB/s", true, d[2], ""));
     if (d[3] >= 0) report.add("limit", o.scratch.toString(), 0, Measurement.simple("limit: disk write O_DIRECT+fsync", "MB/s", true, d[3], ""));
     report.add("limit", "", 0, Measurement.simple("limit: loopback TCP", "MB/s", true, Limits.loopback(Math.max(n, 4 * n)), ""));
+    double[] f = Limits.fileOverLoopback(o.scratch, n);
+    report.add("limit", o.scratch.toString(), 0, Measurement.simple("limit: file→TCP read+write", "MB/s", true, f[0], ""));
+    report.add("limit", o.scratch.toString(), 0, Measurement.simple("limit: file→TCP sendfile", "MB/s", true, f[1], ""));
   }
 
   // ------------------------------------------------------------------ big blobs
@@ -488,6 +491,16 @@ public final class Bench {
     return h;
   }
 
+  /**
+   * wrk's own CPU per unit of work (stderr only), so that a reader can see how much of the two
+   * cores the generator took, for each registry alike.
+   */
+  private static void printGeneratorCpu(Wrk.Result w, long units, String unit) {
+    if (w.cpuMs() >= 0 && units > 0) {
+      System.err.printf(Locale.ROOT, "  %-34s %-6s     generator (wrk) %.3f ms CPU/%s%n", "", "", w.cpuMs() / units, unit);
+    }
+  }
+
   private Measurement manifestWrk(Target t, String method, int c) throws Exception {
     URI u = t.reg.uri("/v2/" + repo("manifest") + "/manifests/latest");
     t.reg.getManifest(repo("manifest"), "latest", (Digest) t.state.get("manifest")); // checked once, and a fresh token
@@ -496,6 +509,7 @@ public final class Bench {
     try (Probe pr = new Probe(t)) {
       Wrk.Result w = Wrk.run(u, method, h, c, o.duration);
       pr.stop();
+      printGeneratorCpu(w, w.requests(), "req");
       return new Measurement("manifest " + method + " c=" + c + " [wrk]", "req/s", true, w.rps(), w.requests(), "req",
           w.p50ms(), w.p99ms(), pr.cpuMs, pr.rssMib(), c == 64 ? "≥10×, p99<10ms" : "≥10×");
     }
@@ -550,6 +564,7 @@ public final class Bench {
       try (Probe pr = new Probe(t)) {
         Wrk.Scripted s = Wrk.script(t.reg.base(), w.lua(), h, c, c, o.duration, "small blobs");
         pr.stop();
+        printGeneratorCpu(s.http(), s.units(), "blob");
         return new Measurement("small blobs " + size(o.smallBlobSize) + " c=" + c + " [wrk]", "blobs/s", true,
             s.units() / s.seconds(), s.units(), "blob", -1, -1, pr.cpuMs, pr.rssMib(), "≥5×");
       }
@@ -579,6 +594,7 @@ public final class Bench {
     try (Probe pr = new Probe(t)) {
       s = Wrk.script(t.reg.base(), lua, h, Math.min(2, c), c, o.duration, "tag push");
       pr.stop();
+      printGeneratorCpu(s.http(), s.units(), "tag");
       cpuMs = pr.cpuMs;
       rss = pr.rssMib();
     }
@@ -658,6 +674,7 @@ public final class Bench {
     try (Probe pr = new Probe(t)) {
       Wrk.Result w = Wrk.run(u, "GET", h, c, o.duration);
       pr.stop();
+      printGeneratorCpu(w, w.requests(), "req");
       return new Measurement("tag list " + o.tags + " tags c=" + c + " [wrk]", "req/s", true, w.rps(), w.requests(), "req",
           w.p50ms(), w.p99ms(), pr.cpuMs, pr.rssMib(), "≥10×");
     }

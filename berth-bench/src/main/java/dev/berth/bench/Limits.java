@@ -118,6 +118,69 @@ final class Limits {
 
   /** One TCP connection over loopback inside this process, 1 MiB writes and reads, MB/s. */
   static double loopback(long bytes) throws Exception {
+    return overLoopback(c -> {
+      ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+      long sent = 0;
+      while (sent < bytes) {
+        b.clear();
+        while (b.hasRemaining()) sent += c.write(b);
+      }
+    });
+  }
+
+  /**
+   * A file of {@code bytes} in the page cache sent over one loopback TCP connection, MB/s: {read
+   * into a 512 KiB buffer and write it (what berth does for a blob GET), sendfile ({@link
+   * FileChannel#transferTo})}. Unlike {@link #loopback}, which sends from memory, this includes
+   * reading the file, so it is the bound for a pull served from the page cache.
+   */
+  static double[] fileOverLoopback(Path dir, long bytes) throws Exception {
+    Files.createDirectories(dir);
+    Path f = Files.createTempFile(dir, "berth-bench-serve", ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+        byte[] rnd = new byte[1 << 20];
+        new SplittableRandom(4).nextBytes(rnd);
+        b.put(rnd).flip();
+        for (long done = 0; done < bytes; ) {
+          b.rewind();
+          while (b.hasRemaining()) done += ch.write(b);
+        }
+      }
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+        // once through, so that both figures read from the page cache
+        ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+        while (ch.read(b.clear()) > 0) {
+          // discard
+        }
+        double copied = overLoopback(c -> {
+          ByteBuffer buf = ByteBuffer.allocateDirect(512 << 10);
+          long size = ch.size();
+          for (long pos = 0; pos < size; ) {
+            buf.clear();
+            pos += ch.read(buf, pos);
+            buf.flip();
+            while (buf.hasRemaining()) c.write(buf);
+          }
+        });
+        double sendfile = overLoopback(c -> {
+          long size = ch.size();
+          for (long pos = 0; pos < size; ) pos += ch.transferTo(pos, size - pos, c);
+        });
+        return new double[] {copied, sendfile};
+      }
+    } finally {
+      Files.deleteIfExists(f);
+    }
+  }
+
+  private interface Sender {
+    void send(SocketChannel c) throws IOException;
+  }
+
+  /** MB/s of what {@code sender} writes to one loopback connection, read by another thread. */
+  private static double overLoopback(Sender sender) throws Exception {
     try (ServerSocketChannel ss = ServerSocketChannel.open()) {
       ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
@@ -133,13 +196,8 @@ final class Limits {
       }, r -> Thread.ofPlatform().start(r));
       long t0;
       try (SocketChannel c = SocketChannel.open(ss.getLocalAddress())) {
-        ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
         t0 = System.nanoTime();
-        long sent = 0;
-        while (sent < bytes) {
-          b.clear();
-          while (b.hasRemaining()) sent += c.write(b);
-        }
+        sender.send(c);
       }
       long got = reader.get();
       return mbps(got, System.nanoTime() - t0);

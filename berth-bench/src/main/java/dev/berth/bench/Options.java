@@ -73,7 +73,7 @@ final class Options {
         --tags N                 tags pushed / listed (default 1000)
         --images N --layers N --layer-size BYTES   parallel image pushes (default 8, 5, 10MiB)
         --scratch DIR            where the disk limit is measured (default java.io.tmpdir; use the data disk)
-        --limit-bytes BYTES      bytes for the disk/SHA/loopback limits (default 1GiB)
+        --limit-bytes BYTES      bytes for the disk/SHA/loopback/file→TCP limits (default 1GiB)
         --json FILE              also write the JSON lines to FILE
         --no-wrk                 do not use wrk even if it is on the PATH
         --big-blob-client raw|jdk   client for the 1 GiB push and pull figures (default raw: a lean

@@ -40,7 +40,8 @@ class QuickModeTest {
       String out = run(List.of("--quick", "--url", berth.baseUri().toString(), "--scratch", tmp.toString(), "--no-wrk",
           "--server-pid", Long.toString(ProcessHandle.current().pid())));
       assertThat(out).contains("\"type\":\"sample\"", "blob push monolithic", "blob push chunked", "blob pull",
-          "manifest HEAD c=1", "manifest GET c=4", "small blobs", "tag push", "tag list", "image push", "limit: JDK SHA-256");
+          "manifest HEAD c=1", "manifest GET c=4", "small blobs", "tag push", "tag list", "image push", "limit: JDK SHA-256",
+          "limit: loopback TCP", "limit: file→TCP read+write", "limit: file→TCP sendfile");
     }
   }
 
