@@ -66,6 +66,45 @@ class RegistryBehaviourTest {
         .getBytes(StandardCharsets.UTF_8);
   }
 
+  HttpResponse<byte[]> getManifest(String repo, String reference) throws Exception {
+    return http.send(HttpRequest.newBuilder(base.resolve("/v2/" + repo + "/manifests/" + reference))
+        .header("Accept", "application/vnd.oci.image.manifest.v1+json").build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void manifestBytesAreKeptByteExactInTheMetadataStoreAcrossARestart() throws Exception {
+    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+    byte[] layer = "layer bytes".getBytes(StandardCharsets.UTF_8);
+    String c = pushBlob("keep/app", config);
+    String l = pushBlob("keep/app", layer);
+    // spacing and key order of its own: the registry must serve these bytes, not a re-serialization
+    byte[] m = new String(manifest(c, config.length, l, layer.length), StandardCharsets.UTF_8)
+        .replace(",", " ,\n  ").getBytes(StandardCharsets.UTF_8);
+    Digest d = Digest.sha256(m);
+    var put = send("PUT", "/v2/keep/app/manifests/v1", m, "application/vnd.oci.image.manifest.v1+json");
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    assertThat(put.headers().firstValue("Docker-Content-Digest")).contains(d.toString());
+    assertThat(data.resolve("storage/blobs/sha256/" + d.hex().substring(0, 2) + "/" + d.hex()))
+        .as("no file of its own: the bytes are committed with the manifest's record").doesNotExist();
+
+    server.close();
+    server = BerthServer.start(ServerConfig.defaults(data).withListen("127.0.0.1", 0));
+    base = server.baseUri();
+    for (String ref : List.of("v1", d.toString())) {
+      var r = getManifest("keep/app", ref);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).as(ref).isEqualTo(m);
+      assertThat(r.headers().firstValue("Docker-Content-Digest")).contains(d.toString());
+    }
+    // the same bytes under another tag, and in another repository
+    pushBlob("keep/other", config);
+    pushBlob("keep/other", layer);
+    assertThat(send("PUT", "/v2/keep/app/manifests/v2", m, "application/vnd.oci.image.manifest.v1+json").statusCode()).isEqualTo(201);
+    assertThat(send("PUT", "/v2/keep/other/manifests/v1", m, "application/vnd.oci.image.manifest.v1+json").statusCode()).isEqualTo(201);
+    assertThat(getManifest("keep/app", "v2").body()).isEqualTo(m);
+    assertThat(getManifest("keep/other", "v1").body()).isEqualTo(m);
+  }
+
   @Test
   void everyResponseHasARequestIdAndErrorsExplainThemselves() throws Exception {
     var r = send("GET", "/v2/hoge/fuga/manifests/nope", null, null);

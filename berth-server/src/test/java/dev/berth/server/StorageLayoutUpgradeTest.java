@@ -10,6 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +57,19 @@ class StorageLayoutUpgradeTest {
     Path storage = data.resolve("storage");
     assertThat(storage.resolve("layout-version")).hasContent("2");
 
+    assertThat(blobFiles(storage)).as("the manifest's bytes are in the metadata store, not a file").hasSize(blobs.size());
+
+    // Layout 1 came with schema V3, which kept a manifest as a file in blob storage: put it there,
+    // and take its bytes out of the metadata store.
+    Digest manifestDigest = Digest.sha256(manifest);
+    Path manifestFile = storage.resolve("blobs/sha256/" + manifestDigest.hex().substring(0, 2) + "/" + manifestDigest.hex());
+    Files.createDirectories(manifestFile.getParent());
+    Files.write(manifestFile, manifest);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("metadata.db"));
+        PreparedStatement ps = c.prepareStatement("UPDATE blobs SET content = NULL WHERE digest = ?")) {
+      ps.setString(1, manifestDigest.toString());
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
     // Turn the directory into what layout 1 looked like, with the states an interrupted move leaves.
     List<Path> files = blobFiles(storage);
     assertThat(files).hasSize(blobs.size() + 1); // and the manifest
@@ -87,7 +103,7 @@ class StorageLayoutUpgradeTest {
       var m = http.send(HttpRequest.newBuilder(s.baseUri().resolve("/v2/old/app/manifests/v1"))
           .header("Accept", "application/vnd.oci.image.manifest.v1+json").build(), HttpResponse.BodyHandlers.ofByteArray());
       assertThat(m.statusCode()).isEqualTo(200);
-      assertThat(m.body()).isEqualTo(manifest);
+      assertThat(m.body()).as("a manifest stored as a file by an earlier version").isEqualTo(manifest);
       // a new push after the move lands in the current layout
       byte[] fresh = "pushed after the upgrade".getBytes(StandardCharsets.UTF_8);
       var r = send(s, "POST", "/v2/old/app/blobs/uploads/?digest=" + Digest.sha256(fresh), fresh, "application/octet-stream");

@@ -54,17 +54,32 @@ public interface MetadataStore extends AutoCloseable {
   // ---- manifests ----
 
   /**
-   * Stores a manifest's index entry, its references, and optionally a tag, in one transaction.
-   * The manifest bytes are already in storage as a blob. Referenced blobs become linked in the
-   * repository. Idempotent for the same digest; the tag moves atomically.
+   * Stores a manifest's bytes, index entry, references, and optionally a tag, in one
+   * transaction. Referenced blobs become linked in the repository. Idempotent for the same
+   * digest; the tag moves atomically.
    *
    * <p>The manifest's own digest is recorded as a blob of {@code manifest.size()} bytes (as if by
-   * {@link #putBlob}). A repeated push keeps the first {@code created}. {@code tag} may be null.
+   * {@link #putBlob}) holding {@code content}, the exact bytes pushed ({@link #manifestContent});
+   * a blob recorded earlier without content gets it. {@code content} null means the caller keeps
+   * the bytes in blob storage itself (manifests stored by earlier versions, and tests of the
+   * index alone). A repeated push keeps the first {@code created}. {@code tag} may be null.
    *
    * @throws UnknownBlobException when referenced blobs were never recorded with {@link #putBlob};
    *     nothing is stored then. Child manifests and the subject need not exist.
+   * @throws IllegalArgumentException when {@code content} is not {@code manifest.size()} bytes
    */
-  void putManifest(RepositoryName repo, ManifestRecord manifest, String tag);
+  void putManifest(RepositoryName repo, ManifestRecord manifest, byte[] content, String tag);
+
+  /** {@link #putManifest(RepositoryName, ManifestRecord, byte[], String)} with the bytes in blob storage. */
+  default void putManifest(RepositoryName repo, ManifestRecord manifest, String tag) {
+    putManifest(repo, manifest, null, tag);
+  }
+
+  /**
+   * The bytes of a manifest stored by {@link #putManifest} with its content, by digest; empty
+   * when the store has no bytes for it (not a manifest, or one kept in blob storage).
+   */
+  Optional<byte[]> manifestContent(Digest digest);
 
   /** The manifest with this digest in this repository. */
   Optional<ManifestRecord> manifest(RepositoryName repo, Digest digest);

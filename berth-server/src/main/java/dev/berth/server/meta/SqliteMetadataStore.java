@@ -125,6 +125,11 @@ public final class SqliteMetadataStore implements MetadataStore {
   static final String INSERT_BLOB =
       "INSERT INTO blobs (digest, size, created) VALUES (?, ?, ?) ON CONFLICT (digest) DO NOTHING";
   static final String BLOB_SIZE = "SELECT size FROM blobs WHERE digest = ?";
+  /** A manifest's bytes with its blob record; a record made earlier without them gets them. */
+  static final String INSERT_MANIFEST_BLOB =
+      "INSERT INTO blobs (digest, size, created, content) VALUES (?, ?, ?, ?) "
+          + "ON CONFLICT (digest) DO UPDATE SET content = excluded.content WHERE blobs.content IS NULL";
+  static final String BLOB_CONTENT = "SELECT content FROM blobs WHERE digest = ?";
   static final String INSERT_LINK =
       "INSERT INTO repo_blobs (repo_id, digest, created) VALUES (?, ?, ?) ON CONFLICT (repo_id, digest) DO NOTHING";
   static final String IS_LINKED =
@@ -326,6 +331,18 @@ public final class SqliteMetadataStore implements MetadataStore {
   }
 
   @Override
+  public Optional<byte[]> manifestContent(Digest digest) {
+    Objects.requireNonNull(digest, "digest");
+    return read("manifestContent", r -> {
+      PreparedStatement ps = r.ps(BLOB_CONTENT);
+      ps.setString(1, digest.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getBytes(1)) : Optional.<byte[]>empty();
+      }
+    });
+  }
+
+  @Override
   public void linkBlob(RepositoryName repo, Digest digest) {
     Objects.requireNonNull(repo, "repo");
     Objects.requireNonNull(digest, "digest");
@@ -369,12 +386,15 @@ public final class SqliteMetadataStore implements MetadataStore {
   // ---- manifests ----
 
   @Override
-  public void putManifest(RepositoryName repo, ManifestRecord manifest, String tag) {
+  public void putManifest(RepositoryName repo, ManifestRecord manifest, byte[] content, String tag) {
     Objects.requireNonNull(repo, "repo");
     Objects.requireNonNull(manifest, "manifest");
     Objects.requireNonNull(manifest.digest(), "manifest.digest");
     Objects.requireNonNull(manifest.mediaType(), "manifest.mediaType");
     if (manifest.size() < 0) throw new IllegalArgumentException("negative manifest size " + manifest.size());
+    if (content != null && content.length != manifest.size()) {
+      throw new IllegalArgumentException("manifest " + manifest.digest() + " has " + content.length + " bytes, its record says " + manifest.size());
+    }
     if (tag != null && tag.isEmpty()) throw new IllegalArgumentException("empty tag");
     List<Digest> blobs = manifest.blobs() == null ? List.of() : manifest.blobs();
     List<Digest> children = manifest.children() == null ? List.of() : manifest.children();
@@ -388,8 +408,18 @@ public final class SqliteMetadataStore implements MetadataStore {
         if (!blobExists(w, b)) missing.add(b);
       }
       if (!missing.isEmpty()) throw new UnknownBlobException(missing);
-      // The manifest's own bytes are a blob in storage; record them so GC sees them as content.
-      insertBlob(w, manifest.digest(), manifest.size());
+      // The manifest's own bytes are a blob: recorded with them, in this transaction, or (content
+      // null) recorded as a blob the caller keeps in storage; either way GC sees them as content.
+      if (content == null) {
+        insertBlob(w, manifest.digest(), manifest.size());
+      } else {
+        PreparedStatement b = w.ps(INSERT_MANIFEST_BLOB);
+        b.setString(1, digest);
+        b.setLong(2, manifest.size());
+        b.setLong(3, now);
+        b.setBytes(4, content);
+        b.executeUpdate();
+      }
       long repoId = ensureRepository(w, repo);
       PreparedStatement ins = w.ps(INSERT_MANIFEST);
       ins.setLong(1, repoId);

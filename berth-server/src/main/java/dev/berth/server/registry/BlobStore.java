@@ -1,11 +1,9 @@
 package dev.berth.server.registry;
 
 import dev.berth.oci.Digest;
-import dev.berth.storage.ObjectWriter;
 import dev.berth.storage.StorageDriver;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -62,21 +60,6 @@ public final class BlobStore {
   public byte[] readAll(Digest d) throws IOException {
     try (InputStream in = open(d, 0)) {
       return in.readAllBytes();
-    }
-  }
-
-  /**
-   * Stores small content (a manifest) whose digest the caller computed from these bytes. A new
-   * object's writer is atomic (the driver commits by sync and rename), so the content goes
-   * straight to its final path, with no detour through {@code uploads/}.
-   */
-  public void putSmall(Digest d, byte[] content) throws IOException {
-    if (exists(d)) {
-      return;
-    }
-    try (ObjectWriter w = driver.writer(blobPath(d), 0)) {
-      w.write(ByteBuffer.wrap(content));
-      w.commit();
     }
   }
 

@@ -85,11 +85,10 @@ public final class ManifestService {
       }
       children.add(d.digest());
     }
-    blobs.putSmall(digest, body);
-    // putManifest records the manifest's bytes as a blob in its own transaction
+    // The bytes go into the same transaction as the index entry and the tag (docs/storage-layout.md).
     Digest subject = m.subject() == null ? null : m.subject().digest();
     meta.putManifest(repo, new ManifestRecord(digest, m.mediaType(), body.length, m.effectiveArtifactType(), subject,
-        List.copyOf(blobDigests), List.copyOf(children), m.annotations(), null), tag);
+        List.copyOf(blobDigests), List.copyOf(children), m.annotations(), null), body, tag);
     cache.put(digest, body);
     return new Pushed(digest, subject);
   }
@@ -104,7 +103,9 @@ public final class ManifestService {
     ManifestHead r = rec.orElseThrow(() -> unknown(repo, reference));
     byte[] content = cache.get(r.digest());
     if (content == null) {
-      content = blobs.readAll(r.digest());
+      // in the metadata store since schema V4; in blob storage when pushed by an earlier version
+      Optional<byte[]> stored = meta.manifestContent(r.digest());
+      content = stored.isPresent() ? stored.get() : blobs.readAll(r.digest());
       cache.put(r.digest(), content);
     }
     return new Found(r, content);

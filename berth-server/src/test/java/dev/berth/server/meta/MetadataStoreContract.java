@@ -213,6 +213,40 @@ public abstract class MetadataStoreContract {
   }
 
   @Test
+  void theManifestBytesAreStoredWithItsRecordAndAddedToOneRecordedWithoutThem() {
+    Digest layer = digest("layer");
+    store.putBlob(layer, 3);
+    byte[] bytes = "{\"schemaVersion\":2}".getBytes(UTF_8);
+    ManifestRecord m = new ManifestRecord(Digest.sha256(bytes), OCI_MANIFEST, bytes.length, null, null, List.of(layer),
+        List.of(), Map.of(), T0);
+    store.putManifest(REPO, m, bytes, "latest");
+    assertThat(store.manifestContent(m.digest())).hasValueSatisfying(c -> assertThat(c).isEqualTo(bytes));
+    assertThat(store.blobSize(m.digest())).contains((long) bytes.length);
+    assertThat(store.manifestContent(layer)).as("a layer's bytes are in blob storage").isEmpty();
+    assertThat(store.manifestContent(digest("unknown"))).isEmpty();
+
+    // a manifest an earlier version kept in blob storage gets its bytes when it is pushed again
+    byte[] old = "{\"schemaVersion\":2,\"old\":1}".getBytes(UTF_8);
+    ManifestRecord o = new ManifestRecord(Digest.sha256(old), OCI_MANIFEST, old.length, null, null, List.of(layer),
+        List.of(), Map.of(), T0);
+    store.putManifest(REPO, o, "old");
+    assertThat(store.manifestContent(o.digest())).isEmpty();
+    store.putManifest(OTHER, o, old, "again");
+    assertThat(store.manifestContent(o.digest())).hasValueSatisfying(c -> assertThat(c).isEqualTo(old));
+  }
+
+  @Test
+  void manifestBytesOfAnotherLengthThanTheRecordAreRefusedAndStoreNothing() {
+    Digest layer = digest("layer");
+    store.putBlob(layer, 3);
+    ManifestRecord m = new ManifestRecord(digest("m"), OCI_MANIFEST, 10, null, null, List.of(layer), List.of(), Map.of(), T0);
+    assertThatThrownBy(() -> store.putManifest(REPO, m, new byte[9], "latest"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("9 bytes").hasMessageContaining("10");
+    assertThat(store.manifest(REPO, m.digest())).isEmpty();
+    assertThat(store.blobSize(m.digest())).isEmpty();
+  }
+
+  @Test
   void pushWithUnrecordedBlobsIsRefusedAndStoresNothing() {
     Digest known = digest("known");
     Digest missing1 = digest("missing1");
