@@ -56,7 +56,7 @@ import org.sqlite.SQLiteException;
  * commit appends to the WAL in the OS page cache, so every committed transaction survives a crash
  * or {@code kill -9} of the process; the database can never be corrupted; only an OS crash or
  * power loss can lose the last transactions (a blob they recorded then stays in storage
- * unreferenced until GC). {@link Synchronous#FULL} fsyncs the WAL on every commit and keeps
+ * unreferenced until GC; a manifest's bytes, kept in its blobs row, go with its transaction). {@link Synchronous#FULL} fsyncs the WAL on every commit and keeps
  * committed transactions across power loss too, at the cost of one fsync per write.
  *
  * <p>Lexical order is SQLite's BINARY collation, i.e. byte order of the UTF-8 text, which for the

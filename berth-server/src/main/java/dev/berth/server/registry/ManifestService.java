@@ -19,8 +19,10 @@ import java.util.Optional;
 
 /**
  * Manifests: validated on push (JSON, media type, every referenced blob linked in the
- * repository, every index child present), stored byte-exact as a blob, indexed in the metadata
- * store with their references, served from a small cache.
+ * repository, every index child present), stored byte-exact as a blob whose bytes the metadata
+ * store keeps with its record (in the same transaction as the index entry, references and tag;
+ * manifests stored as files by earlier versions are read from blob storage), served from a small
+ * cache.
  */
 public final class ManifestService {
   private final MetadataStore meta;
