@@ -56,8 +56,9 @@ import org.sqlite.SQLiteException;
  * commit appends to the WAL in the OS page cache, so every committed transaction survives a crash
  * or {@code kill -9} of the process; the database can never be corrupted; only an OS crash or
  * power loss can lose the last transactions (a blob they recorded then stays in storage
- * unreferenced until GC; a manifest's bytes, kept in its blobs row, go with its transaction). {@link Synchronous#FULL} fsyncs the WAL on every commit and keeps
- * committed transactions across power loss too, at the cost of one fsync per write.
+ * unreferenced until GC; a manifest's bytes, kept in its blobs row, go with its transaction).
+ * {@link Synchronous#FULL} fsyncs the WAL on every commit and keeps committed transactions across
+ * power loss too, at the cost of one fsync per write.
  *
  * <p>Lexical order is SQLite's BINARY collation, i.e. byte order of the UTF-8 text, which for the
  * ASCII names and tags the registry allows equals {@link String#compareTo}.
@@ -393,7 +394,8 @@ public final class SqliteMetadataStore implements MetadataStore {
     Objects.requireNonNull(manifest.mediaType(), "manifest.mediaType");
     if (manifest.size() < 0) throw new IllegalArgumentException("negative manifest size " + manifest.size());
     if (content != null && content.length != manifest.size()) {
-      throw new IllegalArgumentException("manifest " + manifest.digest() + " has " + content.length + " bytes, its record says " + manifest.size());
+      throw new IllegalArgumentException(
+          "manifest " + manifest.digest() + " has " + content.length + " bytes, its record says " + manifest.size());
     }
     if (tag != null && tag.isEmpty()) throw new IllegalArgumentException("empty tag");
     List<Digest> blobs = manifest.blobs() == null ? List.of() : manifest.blobs();
