@@ -47,26 +47,18 @@ final class Limits {
     Files.createDirectories(dir);
     Path f = Files.createTempFile(dir, "berth-bench-disk", ".tmp");
     try {
-      ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-      byte[] rnd = new byte[1 << 20];
-      new SplittableRandom(2).nextBytes(rnd);
-      buf.put(rnd).flip();
+      ByteBuffer buf = random(ByteBuffer.allocateDirect(1 << 20), 2);
       long t0 = System.nanoTime();
       try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        long done = 0;
-        while (done < bytes) {
-          buf.rewind();
-          while (buf.hasRemaining()) done += ch.write(buf);
-        }
+        writeRepeated(ch, buf, bytes);
         ch.force(true);
       }
       double write = mbps(bytes, System.nanoTime() - t0);
       ByteBuffer rb = ByteBuffer.allocateDirect(1 << 20);
       t0 = System.nanoTime();
-      long read = 0;
+      long read;
       try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-        int n;
-        while ((n = ch.read(rb.clear())) > 0) read += n;
+        read = readThrough(ch, rb);
       }
       double cached = mbps(read, System.nanoTime() - t0);
       double direct = -1;
@@ -97,10 +89,7 @@ final class Limits {
     Path f = Files.createTempFile(dir, "berth-bench-direct", ".tmp");
     try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
       int align = (int) Files.getFileStore(f).getBlockSize();
-      ByteBuffer buf = ByteBuffer.allocateDirect((1 << 20) + align).alignedSlice(align).limit(1 << 20).slice();
-      byte[] rnd = new byte[1 << 20];
-      new SplittableRandom(3).nextBytes(rnd);
-      buf.put(rnd).flip();
+      ByteBuffer buf = random(ByteBuffer.allocateDirect((1 << 20) + align).alignedSlice(align).limit(1 << 20).slice(), 3);
       long t0 = System.nanoTime();
       long done = 0;
       while (done < bytes) {
@@ -139,21 +128,11 @@ final class Limits {
     Path f = Files.createTempFile(dir, "berth-bench-serve", ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-        ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
-        byte[] rnd = new byte[1 << 20];
-        new SplittableRandom(4).nextBytes(rnd);
-        b.put(rnd).flip();
-        for (long done = 0; done < bytes; ) {
-          b.rewind();
-          while (b.hasRemaining()) done += ch.write(b);
-        }
+        writeRepeated(ch, random(ByteBuffer.allocateDirect(1 << 20), 4), bytes);
       }
       try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
         // once through, so that both figures read from the page cache
-        ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
-        while (ch.read(b.clear()) > 0) {
-          // discard
-        }
+        readThrough(ch, ByteBuffer.allocateDirect(1 << 20));
         double copied = overLoopback(c -> {
           ByteBuffer buf = ByteBuffer.allocateDirect(512 << 10);
           long size = ch.size();
@@ -202,6 +181,29 @@ final class Limits {
       long got = reader.get();
       return mbps(got, System.nanoTime() - t0);
     }
+  }
+
+  /** {@code buf} filled with random bytes from {@code seed}, ready to write. */
+  private static ByteBuffer random(ByteBuffer buf, int seed) {
+    byte[] rnd = new byte[buf.remaining()];
+    new SplittableRandom(seed).nextBytes(rnd);
+    return buf.put(rnd).flip();
+  }
+
+  /** Writes {@code block} again and again at the channel's position until {@code bytes} are written. */
+  private static void writeRepeated(FileChannel ch, ByteBuffer block, long bytes) throws IOException {
+    for (long done = 0; done < bytes; ) {
+      block.rewind();
+      while (block.hasRemaining()) done += ch.write(block);
+    }
+  }
+
+  /** Reads the channel from its position to the end through {@code b}; returns the bytes read. */
+  private static long readThrough(FileChannel ch, ByteBuffer b) throws IOException {
+    long read = 0;
+    int n;
+    while ((n = ch.read(b.clear())) > 0) read += n;
+    return read;
   }
 
   static double mbps(long bytes, long nanos) {

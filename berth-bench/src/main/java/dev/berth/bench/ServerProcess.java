@@ -100,14 +100,21 @@ public final class ServerProcess implements AutoCloseable {
 
   /** CPU time (user+system) in milliseconds, or -1 if unknown. */
   public double cpuMillis() {
-    if (pid <= 0) return -1;
+    return pid <= 0 ? -1 : statCpuMillis(Long.toString(pid), false);
+  }
+
+  /**
+   * CPU time in milliseconds from {@code /proc/PROC/stat} ({@code PROC} a pid or {@code self}):
+   * the process's own user+system time, or with {@code children} that of its children it has
+   * waited for (cutime+cstime). -1 if unknown.
+   */
+  static double statCpuMillis(String proc, boolean children) {
     try {
-      String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      // the command name may contain spaces; fields restart after the last ')'
+      String s = Files.readString(Path.of("/proc/" + proc + "/stat"));
+      // the command name may contain spaces; fields restart after the last ')' (field 3 at index 0)
       String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-      long utime = Long.parseLong(f[11]);
-      long stime = Long.parseLong(f[12]);
-      return (utime + stime) * 1000.0 / CLK_TCK;
+      int user = children ? 13 : 11;
+      return (Long.parseLong(f[user]) + Long.parseLong(f[user + 1])) * 1000.0 / CLK_TCK;
     } catch (IOException | RuntimeException e) {
       return -1;
     }

@@ -65,11 +65,13 @@ final class Wrk {
         cmd.add(k + ": " + v);
       });
       cmd.add(url.toString());
-      long cpu0 = childrenCpuTicks();
+      // wrk's CPU: what it adds to this process's waited-for children once it has been waited
+      // for (no other child of the tool ends while wrk runs)
+      double cpu0 = ServerProcess.statCpuMillis("self", true);
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes());
       int rc = p.waitFor();
-      long cpu1 = childrenCpuTicks();
+      double cpu1 = ServerProcess.statCpuMillis("self", true);
       if (rc != 0) throw new CheckFailed("wrk exited " + rc + ": " + out);
       Matcher non = NON2XX.matcher(out);
       if (non.find()) throw new CheckFailed("wrk " + what + ": " + non.group(1) + " responses were not 2xx/3xx\n" + out);
@@ -88,7 +90,7 @@ final class Wrk {
       }
       long requests = Long.parseLong(t.group(1));
       if (requests == 0) throw new CheckFailed("wrk " + what + " completed no request:\n" + out);
-      double cpuMs = cpu0 < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0) * 1000.0 / TICKS_PER_SECOND;
+      double cpuMs = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0;
       Result http = new Result(Double.parseDouble(r.group(1)), requests, p50, p99, cpuMs);
       double secs = toMs(Double.parseDouble(t.group(2)), t.group(3)) / 1000;
       Matcher u = SCRIPTED.matcher(out);
@@ -100,25 +102,6 @@ final class Wrk {
       return sc;
     } finally {
       Files.deleteIfExists(script);
-    }
-  }
-
-  /** Kernel clock ticks per second, the unit of {@code /proc} CPU times (USER_HZ, 100 on Linux). */
-  private static final int TICKS_PER_SECOND = 100;
-
-  /**
-   * CPU ticks of this process's waited-for children ({@code cutime + cstime} in {@code
-   * /proc/self/stat}): a finished wrk adds its own there once it has been waited for, and no other
-   * child of the tool ends while wrk runs. -1 where {@code /proc} is missing.
-   */
-  private static long childrenCpuTicks() {
-    try {
-      String stat = Files.readString(Path.of("/proc/self/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // after "pid (comm) ", field 3 is at index 0, so cutime (16) and cstime (17) are at 13 and 14
-      return Long.parseLong(f[13]) + Long.parseLong(f[14]);
-    } catch (IOException | RuntimeException e) {
-      return -1;
     }
   }
 

@@ -415,12 +415,7 @@ public final class SqliteMetadataStore implements MetadataStore {
       if (content == null) {
         insertBlob(w, manifest.digest(), manifest.size());
       } else {
-        PreparedStatement b = w.ps(INSERT_MANIFEST_BLOB);
-        b.setString(1, digest);
-        b.setLong(2, manifest.size());
-        b.setLong(3, now);
-        b.setBytes(4, content);
-        b.executeUpdate();
+        insertManifestBlob(w, manifest.digest(), content);
       }
       long repoId = ensureRepository(w, repo);
       PreparedStatement ins = w.ps(INSERT_MANIFEST);
@@ -949,6 +944,15 @@ public final class SqliteMetadataStore implements MetadataStore {
     ps.setString(1, digest.toString());
     ps.setLong(2, size);
     ps.setLong(3, clock.millis());
+    ps.executeUpdate();
+  }
+
+  private void insertManifestBlob(Conn w, Digest digest, byte[] content) throws SQLException {
+    PreparedStatement ps = w.ps(INSERT_MANIFEST_BLOB);
+    ps.setString(1, digest.toString());
+    ps.setLong(2, content.length);
+    ps.setLong(3, clock.millis());
+    ps.setBytes(4, content);
     ps.executeUpdate();
   }
 

@@ -45,10 +45,6 @@ public final class BlobStore {
     return "uploads/" + uploadId;
   }
 
-  public boolean exists(Digest d) throws IOException {
-    return driver.stat(blobPath(d)).isPresent();
-  }
-
   public InputStream open(Digest d, long offset) throws IOException {
     return driver.read(blobPath(d), offset);
   }
